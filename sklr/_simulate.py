@@ -1,0 +1,40 @@
+"""Preview a schedule's learning rates without training."""
+
+import numpy as np
+
+from .schedules import make_schedule
+
+
+def simulate(schedule, n_steps: int, lr: float = 1.0) -> np.ndarray:
+    """Return the learning rates a schedule gives over ``n_steps`` steps.
+
+    A fit of ``n_steps`` steps with no feedback policy records exactly this
+    sequence in its ``lr_curve_``: the schedule is evaluated at steps
+    ``0 .. n_steps - 1`` with ``horizon=n_steps`` and scaled by ``lr``.
+
+    Parameters
+    ----------
+    schedule : str or Schedule
+        A schedule object or a string alias (see
+        :func:`sklr.schedules.make_schedule`).
+    n_steps : int
+        Number of steps, >= 1; also the horizon.
+    lr : float, default=1.0
+        Base (peak) learning rate.
+
+    Returns
+    -------
+    lrs : ndarray of shape (n_steps,)
+
+    Examples
+    --------
+    >>> import sklr
+    >>> sklr.simulate("step", 3, lr=0.1)
+    array([0.1, 0.1, 0.1])
+    >>> sklr.simulate(sklr.schedules.CosineDecay(), 3, lr=1.0)
+    array([1.  , 0.75, 0.25])
+    """
+    schedule = make_schedule(schedule)
+    if not np.isfinite(lr) or lr <= 0:
+        raise ValueError(f"lr must be a finite float > 0, got {lr!r}.")
+    return lr * schedule(np.arange(n_steps), horizon=n_steps)

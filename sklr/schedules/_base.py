@@ -1,0 +1,94 @@
+"""The schedule protocol: a parameter object mapping a step count to an LR factor."""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+
+class Schedule(BaseEstimator):
+    """Base class of all learning-rate schedules.
+
+    A schedule is a pure function of the step count: ``schedule(t, horizon)``
+    returns the factor by which the estimator's base rate ``lr`` is multiplied
+    at step ``t`` (counted from 0). It holds no state, so one object can be
+    shared between fits, cloned and pickled freely; ``__init__`` only stores
+    its arguments and they are validated when the schedule is evaluated.
+
+    Subclasses implement ``_factor(t, horizon)`` on a float array of
+    non-negative steps and declare ``_parameter_constraints``.
+    """
+
+    _parameter_constraints: dict = {}
+
+    def __call__(self, step, horizon: int | None = None):
+        """Return the LR factor at ``step``.
+
+        Parameters
+        ----------
+        step : int or array-like of int
+            Step count(s), starting at 0. Must be non-negative.
+        horizon : int or None, default=None
+            Number of steps the fit will take. Horizon-relative schedules
+            (``total_steps=None``) need it.
+
+        Returns
+        -------
+        factor : float or ndarray of float
+            A float for a scalar ``step``, else an array of ``step``'s shape.
+        """
+        self._validate_params()
+        self._check_params()
+        t = _check_steps(step)
+        horizon = _check_horizon(horizon)
+        factor = np.broadcast_to(np.asarray(self._factor(t, horizon), dtype=float), t.shape)
+        return float(factor) if factor.ndim == 0 else factor.copy()
+
+    def _check_params(self):
+        """Validate what ``_parameter_constraints`` cannot express."""
+
+    def _factor(self, t, horizon):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _horizon(self, horizon):
+        """The horizon this schedule plans over: ``total_steps`` or the fit's."""
+        total = getattr(self, "total_steps", None)
+        if total is not None:
+            return total
+        if horizon is None:
+            raise ValueError(
+                f"{type(self).__name__} is relative to the horizon of the fit "
+                "but none was given: set total_steps=..., or evaluate it with "
+                "horizon=... (an estimator passes its own number of steps)."
+            )
+        return horizon
+
+
+def _check_steps(step):
+    t = np.asarray(step)
+    if t.dtype.kind not in "iuf":
+        raise ValueError(f"step must be an integer or an array of integers, got {step!r}.")
+    if t.size and (not np.all(np.isfinite(t)) or np.any(t < 0)):
+        raise ValueError(f"step must be non-negative and finite, got {step!r}.")
+    return t.astype(float)
+
+
+def _check_horizon(horizon):
+    if horizon is None:
+        return None
+    if not isinstance(horizon, Integral) or isinstance(horizon, bool) or horizon < 1:
+        raise ValueError(f"horizon must be a positive integer or None, got {horizon!r}.")
+    return int(horizon)
+
+
+def _check_increasing(name, values, *, strictly_positive=False):
+    """Raise unless ``values`` is a strictly increasing sequence of integers."""
+    arr = np.asarray(values)
+    if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
+        raise ValueError(f"{name} must be a 1-d sequence of integers, got {values!r}.")
+    low = 1 if strictly_positive else 0
+    if arr.size and arr[0] < low:
+        raise ValueError(f"{name} must be >= {low}, got {values!r}.")
+    if np.any(np.diff(arr) <= 0):
+        raise ValueError(f"{name} must be strictly increasing, got {values!r}.")
+    return arr
