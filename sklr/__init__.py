@@ -2,7 +2,23 @@
 
 from . import schedules
 from ._simulate import simulate
+from .estimators import (
+    LRTuned,
+    LRTunedMLPClassifier,
+    LRTunedMLPRegressor,
+    LRTunedSGDClassifier,
+    LRTunedSGDRegressor,
+)
 
 __version__ = "0.1.0"
 
-__all__ = ["schedules", "simulate", "__version__"]
+__all__ = [
+    "LRTuned",
+    "LRTunedMLPClassifier",
+    "LRTunedMLPRegressor",
+    "LRTunedSGDClassifier",
+    "LRTunedSGDRegressor",
+    "schedules",
+    "simulate",
+    "__version__",
+]

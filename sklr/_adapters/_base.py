@@ -1,0 +1,83 @@
+"""What the engine needs to know about a family of scikit-learn models."""
+
+import copy
+
+import numpy as np
+
+
+class Adapter:
+    """Drive one scikit-learn model one step at a time.
+
+    An adapter owns a private copy of the wrapped model (the user's object is
+    never touched). The engine calls ``set_lr`` before every step and one of
+    ``train_epoch`` / ``train_batches`` to take steps; ``snapshot`` and
+    ``restore`` save and bring back the whole learned state, optimizer state
+    included.
+
+    Parameters
+    ----------
+    model : estimator
+        A fresh, unfitted scikit-learn model, already cloned.
+    shuffle : bool
+        Whether each epoch visits the rows in a new random order.
+    """
+
+    #: Fitted attributes of the wrapped model that the sklr estimator exposes.
+    public_attributes: tuple = ()
+
+    def __init__(self, model, *, shuffle):
+        self.model = model
+        self.shuffle = shuffle
+        self.configure()
+
+    def configure(self):
+        """Put the model in the mode where sklr controls its learning rate."""
+
+    def set_lr(self, lr):
+        raise NotImplementedError
+
+    def partial_fit(self, X, y, sample_weight, classes, seed):
+        """One pass of the model's own ``partial_fit``; returns its loss or None."""
+        raise NotImplementedError
+
+    def train_epoch(self, X, y, sample_weight, classes, seed):
+        """One epoch over all rows at the current LR, shuffled by the model."""
+        return self.partial_fit(X, y, sample_weight, classes, seed)
+
+    def train_batches(self, X, y, sample_weight, classes, batches, lrs):
+        """One step per mini-batch of row indices, at the given LRs.
+
+        Returns the mean training loss over the batches when the model
+        reports one, else None.
+        """
+        losses, sizes = [], []
+        for rows, lr in zip(batches, lrs, strict=True):
+            self.set_lr(lr)
+            sw = None if sample_weight is None else sample_weight[rows]
+            loss = self.partial_fit(X[rows], y[rows], sw, classes, seed=0)
+            losses.append(loss)
+            sizes.append(len(rows))
+        if any(loss is None for loss in losses):
+            return None
+        return float(np.average(losses, weights=sizes))
+
+    def objective(self, X, y, sample_weight):
+        """The training objective (loss plus penalty) at the current weights."""
+        raise NotImplementedError
+
+    def score(self, X, y, sample_weight):
+        return self.model.score(X, y, sample_weight=sample_weight)
+
+    def snapshot(self):
+        """A deep copy of everything the model has learned, optimizer included."""
+        return copy.deepcopy(self.model.__dict__)
+
+    def restore(self, state):
+        self.model.__dict__.clear()
+        self.model.__dict__.update(copy.deepcopy(state))
+
+
+def weighted_mean(values, sample_weight):
+    if sample_weight is None:
+        return float(np.mean(values))
+    return float(np.average(values, weights=sample_weight))

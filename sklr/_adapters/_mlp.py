@@ -1,0 +1,100 @@
+"""MLPClassifier and MLPRegressor with the 'sgd' and 'adam' solvers.
+
+``learning_rate_init`` is read only when the optimizer is created (the first
+``partial_fit``); after that the live rate sits on the private optimizer:
+``_optimizer.learning_rate`` for SGD, ``_optimizer.learning_rate_init`` for
+Adam (which derives its bias-corrected step from it at every update).
+``check_lr_hook`` verifies that this still holds, so a scikit-learn change
+fails loudly instead of silently freezing the rate. Supported range: the one
+pinned in ``pyproject.toml`` (scikit-learn >=1.6,<1.10).
+"""
+
+import functools
+
+import numpy as np
+import sklearn
+from sklearn.neural_network import MLPRegressor
+from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOptimizer
+
+from ._base import Adapter
+
+_LIVE_LR = {SGDOptimizer: "learning_rate", AdamOptimizer: "learning_rate_init"}
+
+
+class MLPAdapter(Adapter):
+    """Adapter for ``MLPClassifier`` and ``MLPRegressor``."""
+
+    public_attributes = (
+        "coefs_",
+        "intercepts_",
+        "classes_",
+        "n_layers_",
+        "n_outputs_",
+        "out_activation_",
+    )
+
+    def configure(self):
+        if self.model.solver not in ("sgd", "adam"):
+            raise ValueError(
+                f"solver={self.model.solver!r} has no learning rate to schedule; "
+                "use solver='sgd' or solver='adam'."
+            )
+        self.model.set_params(
+            learning_rate="constant",
+            max_iter=1,
+            early_stopping=False,
+            warm_start=False,
+            shuffle=self.shuffle,
+            verbose=False,
+            n_iter_no_change=np.iinfo(np.int32).max,
+        )
+
+    def set_lr(self, lr):
+        optimizer = getattr(self.model, "_optimizer", None)
+        if optimizer is None:
+            self.model.learning_rate_init = float(lr)
+        else:
+            check_lr_hook()
+            setattr(optimizer, _LIVE_LR[type(optimizer)], float(lr))
+
+    def partial_fit(self, X, y, sample_weight, classes, seed):
+        self.model.random_state = seed
+        kwargs = {} if isinstance(self.model, MLPRegressor) else {"classes": classes}
+        self.model.partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+        return float(self.model.loss_)
+
+
+@functools.cache
+def check_lr_hook():
+    """Raise unless setting the optimizer's live rate changes the next update.
+
+    Runs once per process on a tiny network: at rate 0 a ``partial_fit`` must
+    leave the weights unchanged, at a positive rate it must move them.
+    """
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(20, 3), rng.randn(20)
+    for solver in ("sgd", "adam"):
+        # No momentum: a velocity carried from the first call would move the
+        # weights even at rate 0.
+        net = MLPRegressor(hidden_layer_sizes=(4,), solver=solver, momentum=0.0, random_state=0)
+        net.partial_fit(X, y)
+        optimizer = net._optimizer
+        name = _LIVE_LR.get(type(optimizer))
+        frozen = _moved_after(net, optimizer, name, 0.0, X, y)
+        moved = _moved_after(net, optimizer, name, 0.1, X, y)
+        if name is None or frozen or not moved:
+            raise RuntimeError(
+                f"scikit-learn {sklearn.__version__} changed how MLP's {solver!r} "
+                "optimizer stores its learning rate; sklr cannot schedule it. "
+                "Install a scikit-learn version in the supported range (>=1.6,<1.10)."
+            )
+    return True
+
+
+def _moved_after(net, optimizer, name, lr, X, y):
+    if name is None or not hasattr(optimizer, name):
+        return False
+    before = [w.copy() for w in net.coefs_]
+    setattr(optimizer, name, lr)
+    net.partial_fit(X, y)
+    return any(not np.array_equal(a, b) for a, b in zip(before, net.coefs_, strict=True))

@@ -1,0 +1,171 @@
+"""SGDClassifier and SGDRegressor, driven through ``partial_fit``.
+
+With ``learning_rate='constant'`` the model reads ``eta0`` afresh on every
+``partial_fit`` call, so setting it between calls is the public way to
+change the rate. Each epoch's shuffling happens inside the compiled loop,
+seeded from the fit's own random state, so no copy of the data is made.
+"""
+
+import functools
+import warnings
+
+import numpy as np
+from sklearn.linear_model import SGDClassifier
+
+from ._base import Adapter, weighted_mean
+from ._sgd_kernel import SGDKernel, check_kernel_compatible
+
+
+def _margin(fn):
+    """Classification loss of the margin ``z = y * p`` with ``y`` in {-1, 1}."""
+    return lambda p, y, eps: fn(y * p)
+
+
+def _residual(fn):
+    return lambda p, y, eps: fn(np.abs(p - y), eps)
+
+
+def _modified_huber(z):
+    return np.where(z >= 1.0, 0.0, np.where(z >= -1.0, (1.0 - z) ** 2, -4.0 * z))
+
+
+def _huber(r, eps):
+    return np.where(r <= eps, 0.5 * r**2, eps * r - 0.5 * eps**2)
+
+
+# Per-sample losses exactly as scikit-learn's SGD defines them (_sgd_fast).
+LOSSES = {
+    "hinge": _margin(lambda z: np.maximum(0.0, 1.0 - z)),
+    "perceptron": _margin(lambda z: np.maximum(0.0, -z)),
+    "squared_hinge": _margin(lambda z: np.maximum(0.0, 1.0 - z) ** 2),
+    "log_loss": _margin(lambda z: np.logaddexp(0.0, -z)),
+    "modified_huber": _margin(_modified_huber),
+    "squared_error": _residual(lambda r, eps: 0.5 * r**2),
+    "huber": _residual(_huber),
+    "epsilon_insensitive": _residual(lambda r, eps: np.maximum(0.0, r - eps)),
+    "squared_epsilon_insensitive": _residual(lambda r, eps: np.maximum(0.0, r - eps) ** 2),
+}
+
+
+def penalty(coef, kind, alpha, l1_ratio):
+    """``alpha * R(w)`` for one row of coefficients, as scikit-learn's SGD defines R."""
+    if kind is None:
+        return 0.0
+    l2 = 0.5 * float(np.dot(coef, coef))
+    l1 = float(np.abs(coef).sum())
+    if kind == "l2":
+        return alpha * l2
+    if kind == "l1":
+        return alpha * l1
+    return alpha * (l1_ratio * l1 + (1.0 - l1_ratio) * l2)
+
+
+class SGDAdapter(Adapter):
+    """Adapter for ``SGDClassifier`` and ``SGDRegressor``."""
+
+    public_attributes = ("coef_", "intercept_", "classes_")
+
+    def configure(self):
+        self.model.set_params(
+            learning_rate="constant",
+            max_iter=1,
+            tol=None,
+            early_stopping=False,
+            warm_start=False,
+            shuffle=self.shuffle,
+            verbose=0,
+        )
+
+    def set_lr(self, lr):
+        self.model.eta0 = float(lr)
+
+    def partial_fit(self, X, y, sample_weight, classes, seed):
+        self.model.random_state = seed
+        kwargs = {"classes": classes} if isinstance(self.model, SGDClassifier) else {}
+        self.model.partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+        return None
+
+    def train_batches(self, X, y, sample_weight, classes, batches, lrs):
+        """Per-batch steps through the compiled kernel, validated once per data set.
+
+        The first step of a fit goes through ``partial_fit``, which allocates
+        the model's state; the kernel then repeats exactly what
+        ``partial_fit`` would do on each batch, without its per-call
+        validation. Where the kernel is not verified for the installed
+        scikit-learn, every step goes through ``partial_fit``.
+        """
+        if not hasattr(self.model, "coef_"):
+            self.set_lr(lrs[0])
+            rows = batches[0]
+            sw = None if sample_weight is None else sample_weight[rows]
+            self.partial_fit(X[rows], y[rows], sw, classes, seed=0)
+            batches, lrs = batches[1:], lrs[1:]
+        kernel = self._kernel(X, y, sample_weight)
+        if kernel is None:
+            return super().train_batches(X, y, sample_weight, classes, batches, lrs)
+        for rows, lr in zip(batches, lrs, strict=True):
+            kernel.step(rows, lr)
+        return None
+
+    def _kernel(self, X, y, sample_weight):
+        key = (id(X), X.shape)
+        cached = getattr(self, "_kernel_cache", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        kernel = SGDKernel(self.model, X, y, sample_weight) if _kernel_usable() else None
+        self._kernel_cache = (key, kernel)
+        return kernel
+
+    def __getstate__(self):
+        # The kernel holds a converted copy of the training data: never pickle it.
+        state = self.__dict__.copy()
+        state.pop("_kernel_cache", None)
+        return state
+
+    def objective(self, X, y, sample_weight):
+        """Mean over the one-vs-rest problems of (weighted mean loss + alpha R(w))."""
+        m = self.model
+        loss = LOSSES[m.loss]
+        coef = np.atleast_2d(m.coef_)
+        if isinstance(m, SGDClassifier):
+            scores = m.decision_function(X).reshape(X.shape[0], -1)
+            classes = m.classes_ if len(m.classes_) > 2 else m.classes_[1:]
+            targets = np.where(np.asarray(y)[:, None] == classes[None, :], 1.0, -1.0)
+        else:
+            scores = m.predict(X).reshape(-1, 1)
+            targets = np.asarray(y, dtype=float).reshape(-1, 1)
+        per_problem = [
+            weighted_mean(
+                loss(scores[:, k], targets[:, k], m.epsilon),
+                self._problem_weights(y, k, targets, sample_weight),
+            )
+            + penalty(coef[k], m.penalty, m.alpha, m.l1_ratio)
+            for k in range(scores.shape[1])
+        ]
+        return float(np.mean(per_problem))
+
+    def _problem_weights(self, y, k, targets, sample_weight):
+        """Row weights of binary problem ``k``, as scikit-learn's one-vs-rest applies them.
+
+        Binary: each row carries its own class's weight. One-vs-rest: the
+        positive rows carry class ``k``'s weight and the rest weight 1.
+        """
+        expanded = getattr(self.model, "_expanded_class_weight", None)
+        if expanded is None:
+            return sample_weight
+        if targets.shape[1] == 1:
+            per_row = expanded[np.searchsorted(self.model.classes_, y)]
+        else:
+            per_row = np.where(targets[:, k] > 0, expanded[k], 1.0)
+        return per_row if sample_weight is None else per_row * sample_weight
+
+
+@functools.cache
+def _kernel_usable():
+    """Whether the compiled per-batch kernel matches ``partial_fit`` here (checked once)."""
+    try:
+        check_kernel_compatible(strict_version=False)
+    except RuntimeError as exc:
+        warnings.warn(f"{exc} Per-batch steps fall back to partial_fit (slower).", stacklevel=3)
+        return False
+    return True

@@ -1,0 +1,273 @@
+"""What every LR-tuned estimator shares: parameters, validation, the call into the engine."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, is_classifier
+from sklearn.utils import check_random_state, compute_class_weight
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+
+from .._adapters import adapter_class
+from .._engine import Engine, ScheduleController, split_validation
+from ..schedules import SCHEDULE_ALIASES, make_schedule
+
+#: Parameters every sklr estimator has, with sklr's meaning.
+COMMON_CONSTRAINTS = {
+    "lr": [Interval(Real, 0, None, closed="neither")],
+    "schedule": [StrOptions(set(SCHEDULE_ALIASES)), HasMethods(["__call__", "get_params"])],
+    "max_iter": [Interval(Integral, 1, None, closed="left")],
+    "step_every": [StrOptions({"epoch", "batch"})],
+    "shuffle": ["boolean"],
+    "random_state": ["random_state"],
+    "early_stopping": ["boolean"],
+    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+    "tol": [Interval(Real, 0, None, closed="left")],
+    "restore_best": ["boolean"],
+    "verbose": ["verbose"],
+}
+
+
+class LRTunedMixin:
+    """The fit / partial_fit / predict machinery of every sklr estimator.
+
+    Subclasses provide ``_make_model()`` (a fresh, unfitted scikit-learn
+    model configured from the estimator's parameters) and
+    ``_batch_size(n_samples)`` (the rows per step with ``step_every='batch'``).
+    """
+
+    def _make_model(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _batch_size(self, n_samples):
+        return min(self.batch_size, n_samples)
+
+    # -- fitting ---------------------------------------------------------------
+
+    def fit(self, X, y, sample_weight=None):
+        """Train from scratch for ``max_iter`` epochs under the schedule.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        self._validate_params()
+        for attr in [a for a in vars(self) if a.endswith("_") and not a.startswith("__")]:
+            delattr(self, attr)
+        self.__dict__.pop("_engine", None)
+        X, y = self._validate_xy(X, y, reset=True)
+        sample_weight = self._check_sample_weight(sample_weight, X)
+        classes = self._check_classes(y, None)
+        rng = check_random_state(self.random_state)
+        validation = None
+        if self.early_stopping:
+            (X, y, sample_weight), validation = split_validation(
+                X,
+                y,
+                sample_weight,
+                fraction=self.validation_fraction,
+                stratify=is_classifier(self),
+                rng=rng,
+            )
+        engine = self._start_engine(X, y, classes, rng, balanced_from=y)
+        stopping = (
+            (self.n_iter_no_change, self.tol, self.restore_best) if self.early_stopping else None
+        )
+        engine.fit(
+            X, y, sample_weight, max_iter=self.max_iter, validation=validation, stopping=stopping
+        )
+        return self._publish(engine)
+
+    def _partial_fit(self, X, y, sample_weight=None, classes=None):
+        first = not hasattr(self, "_engine")
+        if first:
+            self._validate_params()
+            if self.early_stopping:
+                raise ValueError(
+                    "early_stopping=True needs a held-out split and is not available "
+                    "with partial_fit; use fit, or set early_stopping=False."
+                )
+        X, y = self._validate_xy(X, y, reset=first)
+        sample_weight = self._check_sample_weight(sample_weight, X)
+        if first:
+            classes = self._check_classes(y, classes, streaming=True)
+            engine = self._start_engine(X, y, classes, check_random_state(self.random_state))
+        else:
+            engine = self._engine
+            self._check_known_classes(y, classes)
+        engine.epoch(X, y, sample_weight)
+        return self._publish(engine)
+
+    def _start_engine(self, X, y, classes, rng, balanced_from=None):
+        n_samples = X.shape[0]
+        steps_per_epoch = 1
+        batch_size = None
+        if self.step_every == "batch":
+            batch_size = self._batch_size(n_samples)
+            steps_per_epoch = -(-n_samples // batch_size)
+        horizon = self.max_iter * steps_per_epoch
+        schedule = make_schedule(self.schedule)
+        controller = ScheduleController(*self._checked_schedule(schedule, horizon))
+        model = self._make_model()
+        if balanced_from is not None and getattr(model, "class_weight", None) == "balanced":
+            weights = compute_class_weight("balanced", classes=classes, y=balanced_from)
+            model.set_params(class_weight=dict(zip(classes, weights, strict=True)))
+        shuffle_in_model = self.shuffle and self.step_every == "epoch"
+        adapter = adapter_class(model)(model, shuffle=shuffle_in_model)
+        self._engine = Engine(
+            adapter,
+            controller,
+            lr=float(self.lr),
+            step_every=self.step_every,
+            batch_size=batch_size,
+            shuffle=self.shuffle,
+            rng=rng,
+            classes=classes,
+            verbose=self.verbose,
+        )
+        return self._engine
+
+    def _checked_schedule(self, schedule, horizon):
+        """Evaluate the plan once so a schedule that cannot fit the run fails now."""
+        where = f"{horizon} steps: max_iter={self.max_iter}, step_every={self.step_every!r}"
+        total = getattr(schedule, "total_steps", None)
+        if total is not None and total > horizon:
+            raise ValueError(
+                f"The schedule's total_steps ({total}) exceeds the horizon of the fit "
+                f"({where}), so it would never complete; set total_steps=None to plan "
+                "over the fit, or raise max_iter."
+            )
+        try:
+            schedule(np.arange(horizon), horizon=horizon)
+        except ValueError as exc:
+            raise ValueError(f"schedule={schedule!r} cannot run over {where}: {exc}") from exc
+        return schedule, horizon
+
+    def _publish(self, engine):
+        """Expose the engine's records and the wrapped model's fitted attributes."""
+        model = engine.adapter.model
+        self.estimator_ = model
+        self.lr_curve_ = np.asarray(engine.lr_curve, dtype=float)
+        self.loss_curve_ = np.asarray(engine.loss_curve, dtype=float)
+        if engine.validation_scores:
+            self.validation_scores_ = np.asarray(engine.validation_scores, dtype=float)
+        self.n_iter_ = engine.n_iter
+        self.t_ = engine.t
+        self.lr_events_ = list(engine.events)
+        for name in engine.adapter.public_attributes:
+            if hasattr(model, name):
+                setattr(self, name, getattr(model, name))
+        return self
+
+    # -- validation ------------------------------------------------------------
+
+    def _validate_xy(self, X, y, *, reset):
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=reset,
+            accept_sparse="csr",
+            dtype=np.float64,
+            multi_output=self._multi_output(),
+            y_numeric=not is_classifier(self),
+        )
+        if X.shape[0] == 0:
+            raise ValueError("Found array with 0 sample(s); at least 1 is required.")
+        if is_classifier(self):
+            check_classification_targets(y)
+        return X, y
+
+    def _multi_output(self):
+        return False
+
+    def _check_sample_weight(self, sample_weight, X):
+        if sample_weight is None:
+            return None
+        sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+        if not np.any(sample_weight > 0):
+            raise ValueError(
+                "Sample weights must contain at least one non-zero number; "
+                "got all-zero sample_weight."
+            )
+        return sample_weight
+
+    def _check_classes(self, y, classes, streaming=False):
+        if not is_classifier(self):
+            return None
+        if streaming and classes is None:
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit: "
+                "the list of all labels the stream can contain."
+            )
+        classes = np.unique(y) if classes is None else np.unique(np.asarray(classes))
+        if len(classes) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes in the data, "
+                f"but the data contains only one class: {classes[0]!r}."
+            )
+        unseen = np.setdiff1d(np.unique(y), classes)
+        if unseen.size:
+            raise ValueError(f"y contains labels not in classes={list(classes)}: {unseen}.")
+        return classes
+
+    def _check_known_classes(self, y, classes):
+        if not is_classifier(self):
+            return
+        if classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+            raise ValueError(
+                f"classes={list(classes)} differs from the classes of the first "
+                f"partial_fit call {list(self.classes_)}."
+            )
+        unseen = np.setdiff1d(np.unique(y), self.classes_)
+        if unseen.size:
+            raise ValueError(
+                f"y contains labels unseen at the first partial_fit call: {unseen}; "
+                f"the classes are {list(self.classes_)}."
+            )
+
+    # -- prediction --------------------------------------------------------------
+
+    def _predict_input(self, X):
+        check_is_fitted(self)
+        return validate_data(self, X, reset=False, accept_sparse="csr", dtype=np.float64)
+
+    def predict(self, X):
+        """Predict with the trained model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        """
+        X = self._predict_input(X)
+        return self.estimator_.predict(X)
+
+
+class LRTunedBase(LRTunedMixin, BaseEstimator):
+    """Base class of the named estimators."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags

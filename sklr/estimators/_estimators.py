@@ -1,0 +1,800 @@
+"""The public estimators: scikit-learn's SGD and MLP models under an LR schedule."""
+
+from numbers import Integral
+
+from sklearn.base import ClassifierMixin, RegressorMixin, clone
+from sklearn.linear_model import SGDClassifier, SGDRegressor
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.utils import get_tags
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.metaestimators import available_if
+
+from .._adapters import adapter_class
+from ._base import COMMON_CONSTRAINTS, LRTunedBase
+
+_BATCH_SIZE = [Interval(Integral, 1, None, closed="left")]
+
+
+def _model_constraints(model_class, names):
+    return {k: v for k, v in model_class._parameter_constraints.items() if k in names}
+
+
+def _check_batch_size(batch_size, n_samples):
+    if batch_size > n_samples:
+        raise ValueError(
+            f"batch_size ({batch_size}) is larger than the number of training samples "
+            f"({n_samples}); lower batch_size or pass more data."
+        )
+    return batch_size
+
+
+def _has(name):
+    """True when the (unfitted) wrapped model offers method ``name``."""
+    return lambda self: hasattr(self._make_model(), name)
+
+
+class _Delegating:
+    """Prediction methods that exist when the wrapped model has them."""
+
+    @available_if(_has("decision_function"))
+    def decision_function(self, X):
+        """Confidence scores of the trained model (see the wrapped model's method)."""
+        X = self._predict_input(X)
+        return self.estimator_.decision_function(X)
+
+    @available_if(_has("predict_proba"))
+    def predict_proba(self, X):
+        """Class probabilities of the trained model (see the wrapped model's method)."""
+        X = self._predict_input(X)
+        return self.estimator_.predict_proba(X)
+
+    @available_if(_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """Log of ``predict_proba``."""
+        X = self._predict_input(X)
+        return self.estimator_.predict_log_proba(X)
+
+
+class _FlatSGD(_Delegating, LRTunedBase):
+    """Named SGD estimators: the model's parameters are the estimator's own."""
+
+    _model_class = SGDClassifier
+    _model_params = ()
+
+    def _make_model(self):
+        params = {p: getattr(self, p) for p in self._model_params}
+        return self._model_class(**params, eta0=self.lr)
+
+    def _batch_size(self, n_samples):
+        return _check_batch_size(self.batch_size, n_samples)
+
+
+_SGD_SHARED = ("loss", "penalty", "alpha", "l1_ratio", "fit_intercept", "epsilon", "average")
+
+_SGD_DOC_COMMON = """
+    lr : float, default=0.01
+        Base (peak) learning rate; the rate at step ``t`` is
+        ``lr * schedule(t, horizon)``.
+    schedule : str or Schedule, default='constant'
+        A schedule object from :mod:`sklr.schedules` or one of its string
+        aliases (``'constant'``, ``'step'``, ``'cosine'``, ``'onecycle'``, ...).
+    max_iter : int, default=20
+        Number of epochs. A fit runs exactly this many unless
+        ``early_stopping`` ends it; it is also the schedule's horizon.
+    step_every : {'epoch', 'batch'}, default='epoch'
+        Step the schedule once per epoch, or once per mini-batch of
+        ``batch_size`` rows (then the horizon is ``max_iter`` times the
+        number of batches per epoch).
+    batch_size : int, default=256
+        Rows per step with ``step_every='batch'``; must not exceed the
+        number of training samples.
+    shuffle : bool, default=True
+        Visit the rows in a new random order every epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds all the randomness of a fit: the model's initialisation, each
+        epoch's order, the validation split.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data and stop when its score
+        has not improved by ``tol`` for ``n_iter_no_change`` epochs.
+    validation_fraction : float, default=0.1
+        Fraction held out for early stopping, in (0, 1).
+    n_iter_no_change : int, default=5
+        Epochs without improvement before early stopping.
+    tol : float, default=1e-3
+        Improvement of the validation score that counts, with early stopping.
+        (Unlike scikit-learn's SGD, training never stops silently on the
+        training loss: the schedule is a plan over ``max_iter`` epochs.)
+    restore_best : bool, default=True
+        With early stopping, end with the weights of the best validation
+        epoch.
+    verbose : int, default=0
+        Print one line per epoch: epoch, LR, loss, validation score, seconds.
+"""
+
+_ATTRIBUTES_DOC = """
+    lr_curve_ : ndarray of shape (t_,)
+        Learning rate of each step taken, recorded before the step.
+    loss_curve_ : ndarray of shape (n_iter_,)
+        Training objective (loss plus penalty) after each epoch.
+    validation_scores_ : ndarray of shape (n_iter_,)
+        Validation score after each epoch (with ``early_stopping``).
+    n_iter_ : int
+        Epochs run.
+    t_ : int
+        Steps taken.
+    lr_events_ : list of dict
+        Decisions other than a plain step (early stop, restoring the best
+        epoch), each with ``step``, ``epoch``, ``kind``, ``lr_before``,
+        ``lr_after``, ``metric`` and ``detail``.
+    estimator_ : estimator
+        The trained scikit-learn model.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+"""
+
+
+class LRTunedSGDClassifier(ClassifierMixin, _FlatSGD):
+    __doc__ = (
+        """Linear classifier trained by scikit-learn's SGD under an LR schedule.
+
+    A drop-in for :class:`sklearn.linear_model.SGDClassifier`: the same
+    parameters (without ``learning_rate``, ``eta0``, ``power_t`` and
+    ``warm_start``) and the same fitted attributes, trained by the same
+    compiled code, with the rate set before every step from
+    ``lr * schedule(step)``.
+
+    Parameters
+    ----------
+    loss, penalty, alpha, l1_ratio, fit_intercept, epsilon, n_jobs, class_weight, average
+        As in :class:`~sklearn.linear_model.SGDClassifier`.
+        ``class_weight='balanced'`` is computed once from the training data."""
+        + _SGD_DOC_COMMON
+        + """
+    Attributes
+    ----------
+    coef_, intercept_, classes_
+        As in :class:`~sklearn.linear_model.SGDClassifier`."""
+        + _ATTRIBUTES_DOC
+        + """
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklr import LRTunedSGDClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = LRTunedSGDClassifier(lr=0.01, schedule="cosine", max_iter=10,
+    ...                            random_state=0).fit(X, y)
+    >>> clf.lr_curve_[:3]
+    array([0.01      , 0.00975528, 0.00904508])
+    >>> clf.n_iter_, clf.t_
+    (10, 10)
+    """
+    )
+
+    _model_class = SGDClassifier
+    _model_params = (*_SGD_SHARED, "n_jobs", "class_weight")
+    _parameter_constraints = {
+        **_model_constraints(SGDClassifier, _model_params),
+        **COMMON_CONSTRAINTS,
+        "batch_size": _BATCH_SIZE,
+    }
+
+    def __init__(
+        self,
+        loss="hinge",
+        *,
+        penalty="l2",
+        alpha=1e-4,
+        l1_ratio=0.15,
+        fit_intercept=True,
+        epsilon=0.1,
+        n_jobs=None,
+        class_weight=None,
+        average=False,
+        lr=0.01,
+        schedule="constant",
+        max_iter=20,
+        step_every="epoch",
+        batch_size=256,
+        shuffle=True,
+        random_state=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=5,
+        tol=1e-3,
+        restore_best=True,
+        verbose=0,
+    ):
+        self.loss = loss
+        self.penalty = penalty
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.epsilon = epsilon
+        self.n_jobs = n_jobs
+        self.class_weight = class_weight
+        self.average = average
+        self.lr = lr
+        self.schedule = schedule
+        self.max_iter = max_iter
+        self.step_every = step_every
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.restore_best = restore_best
+        self.verbose = verbose
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """One epoch over ``(X, y)``, continuing the step counter and schedule.
+
+        The stream's horizon is ``max_iter`` steps (times the batches of the
+        first call with ``step_every='batch'``); past it, horizon-relative
+        schedules hold their last value and the others keep going.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        classes : array-like of shape (n_classes,), default=None
+            All the classes of the stream; required on the first call.
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        return self._partial_fit(X, y, sample_weight, classes)
+
+
+class LRTunedSGDRegressor(RegressorMixin, _FlatSGD):
+    __doc__ = (
+        """Linear regressor trained by scikit-learn's SGD under an LR schedule.
+
+    A drop-in for :class:`sklearn.linear_model.SGDRegressor`: the same
+    parameters (without ``learning_rate``, ``eta0``, ``power_t`` and
+    ``warm_start``), trained by the same compiled code, with the rate set
+    before every step from ``lr * schedule(step)``.
+
+    Parameters
+    ----------
+    loss, penalty, alpha, l1_ratio, fit_intercept, epsilon, average
+        As in :class:`~sklearn.linear_model.SGDRegressor`."""
+        + _SGD_DOC_COMMON
+        + """
+    Attributes
+    ----------
+    coef_, intercept_
+        As in :class:`~sklearn.linear_model.SGDRegressor`."""
+        + _ATTRIBUTES_DOC
+        + """
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from sklr import LRTunedSGDRegressor
+    >>> X, y = make_regression(n_samples=200, n_features=5, noise=1.0, random_state=0)
+    >>> reg = LRTunedSGDRegressor(schedule="onecycle", random_state=0).fit(X, y)
+    >>> round(reg.score(X, y), 3)
+    1.0
+    """
+    )
+
+    _model_class = SGDRegressor
+    _model_params = _SGD_SHARED
+    _parameter_constraints = {
+        **_model_constraints(SGDRegressor, _model_params),
+        **COMMON_CONSTRAINTS,
+        "batch_size": _BATCH_SIZE,
+    }
+
+    def __init__(
+        self,
+        loss="squared_error",
+        *,
+        penalty="l2",
+        alpha=1e-4,
+        l1_ratio=0.15,
+        fit_intercept=True,
+        epsilon=0.1,
+        average=False,
+        lr=0.01,
+        schedule="constant",
+        max_iter=20,
+        step_every="epoch",
+        batch_size=256,
+        shuffle=True,
+        random_state=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=5,
+        tol=1e-3,
+        restore_best=True,
+        verbose=0,
+    ):
+        self.loss = loss
+        self.penalty = penalty
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.epsilon = epsilon
+        self.average = average
+        self.lr = lr
+        self.schedule = schedule
+        self.max_iter = max_iter
+        self.step_every = step_every
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.restore_best = restore_best
+        self.verbose = verbose
+
+    def partial_fit(self, X, y, sample_weight=None):
+        """One epoch over ``(X, y)``, continuing the step counter and schedule.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        return self._partial_fit(X, y, sample_weight)
+
+
+_MLP_SHARED = (
+    "hidden_layer_sizes",
+    "activation",
+    "solver",
+    "alpha",
+    "momentum",
+    "nesterovs_momentum",
+    "beta_1",
+    "beta_2",
+    "epsilon",
+)
+
+_MLP_DOC_COMMON = (
+    _SGD_DOC_COMMON.replace("max_iter : int, default=20", "max_iter : int, default=50")
+    .replace(
+        """    batch_size : int, default=256
+        Rows per step with ``step_every='batch'``; must not exceed the
+        number of training samples.""",
+        """    batch_size : int or 'auto', default='auto'
+        The network's mini-batch (``'auto'``: ``min(200, n_samples)``); with
+        ``step_every='batch'`` the schedule steps once per mini-batch.""",
+    )
+    .replace("default=1e-3\n        Improvement", "default=1e-4\n        Improvement")
+    .replace("n_iter_no_change : int, default=5", "n_iter_no_change : int, default=10")
+)
+
+
+class _FlatMLP(_Delegating, LRTunedBase):
+    """Named MLP estimators: the network's parameters are the estimator's own."""
+
+    _model_class = MLPClassifier
+    _model_params = _MLP_SHARED
+
+    def _make_model(self):
+        params = {p: getattr(self, p) for p in self._model_params}
+        return self._model_class(**params, learning_rate_init=self.lr, batch_size=self.batch_size)
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        return _check_batch_size(self.batch_size, n_samples)
+
+    def _start_engine(self, X, y, classes, rng, balanced_from=None):
+        self._batch_size(X.shape[0])
+        return super()._start_engine(X, y, classes, rng, balanced_from)
+
+
+def _mlp_constraints(model_class):
+    constraints = {
+        **_model_constraints(model_class, _MLP_SHARED),
+        **COMMON_CONSTRAINTS,
+        "batch_size": [*_BATCH_SIZE, StrOptions({"auto"})],
+    }
+    constraints["solver"] = [StrOptions({"sgd", "adam"})]
+    return constraints
+
+
+class LRTunedMLPClassifier(ClassifierMixin, _FlatMLP):
+    __doc__ = (
+        """Multi-layer perceptron classifier trained under an LR schedule.
+
+    A drop-in for :class:`sklearn.neural_network.MLPClassifier` with the
+    ``'sgd'`` or ``'adam'`` solver: the same parameters (without
+    ``learning_rate``, ``learning_rate_init``, ``power_t``, ``warm_start`` and
+    the L-BFGS-only ``max_fun``), trained by the same code. The rate is set
+    on the network's optimizer before every step; momentum and Adam moments
+    carry over from step to step.
+
+    Parameters
+    ----------
+    hidden_layer_sizes, activation, alpha, momentum, nesterovs_momentum, beta_1, beta_2, epsilon
+        As in :class:`~sklearn.neural_network.MLPClassifier`.
+    solver : {'adam', 'sgd'}, default='adam'
+        The stochastic optimizer."""
+        + _MLP_DOC_COMMON
+        + """
+    Attributes
+    ----------
+    coefs_, intercepts_, classes_, n_layers_, n_outputs_, out_activation_
+        As in :class:`~sklearn.neural_network.MLPClassifier`."""
+        + _ATTRIBUTES_DOC
+        + """
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.preprocessing import scale
+    >>> from sklr import LRTunedMLPClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = LRTunedMLPClassifier(hidden_layer_sizes=(16,), lr=0.01, schedule="onecycle",
+    ...                            max_iter=30, random_state=0).fit(scale(X), y)
+    >>> clf.lr_curve_.argmax()
+    np.int64(8)
+    """
+    )
+
+    _model_class = MLPClassifier
+    _parameter_constraints = _mlp_constraints(MLPClassifier)
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=1e-4,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        lr=0.01,
+        schedule="constant",
+        max_iter=50,
+        step_every="epoch",
+        batch_size="auto",
+        shuffle=True,
+        random_state=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        restore_best=True,
+        verbose=0,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.lr = lr
+        self.schedule = schedule
+        self.max_iter = max_iter
+        self.step_every = step_every
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.restore_best = restore_best
+        self.verbose = verbose
+
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """One epoch over ``(X, y)``, continuing the step counter and schedule.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), default=None
+        classes : array-like of shape (n_classes,), default=None
+            All the classes of the stream; required on the first call.
+
+        Returns
+        -------
+        self : object
+        """
+        return self._partial_fit(X, y, sample_weight, classes)
+
+
+class LRTunedMLPRegressor(RegressorMixin, _FlatMLP):
+    __doc__ = (
+        """Multi-layer perceptron regressor trained under an LR schedule.
+
+    A drop-in for :class:`sklearn.neural_network.MLPRegressor` with the
+    ``'sgd'`` or ``'adam'`` solver; multi-output targets are supported.
+
+    Parameters
+    ----------
+    loss, hidden_layer_sizes, activation, alpha, momentum, nesterovs_momentum, beta_1, beta_2
+    epsilon
+        As in :class:`~sklearn.neural_network.MLPRegressor`.
+    solver : {'adam', 'sgd'}, default='adam'
+        The stochastic optimizer."""
+        + _MLP_DOC_COMMON
+        + """
+    Attributes
+    ----------
+    coefs_, intercepts_, n_layers_, n_outputs_, out_activation_
+        As in :class:`~sklearn.neural_network.MLPRegressor`."""
+        + _ATTRIBUTES_DOC
+        + """
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from sklr import LRTunedMLPRegressor
+    >>> X, y = make_regression(n_samples=200, n_features=5, n_targets=2, random_state=0)
+    >>> reg = LRTunedMLPRegressor(lr=0.05, schedule="cosine", random_state=0).fit(X, y)
+    >>> reg.predict(X[:2]).shape
+    (2, 2)
+    """
+    )
+
+    _model_class = MLPRegressor
+    _model_params = ("loss", *_MLP_SHARED)
+    _parameter_constraints = _mlp_constraints(MLPRegressor)
+
+    def __init__(
+        self,
+        loss="squared_error",
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=1e-4,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        lr=0.01,
+        schedule="constant",
+        max_iter=50,
+        step_every="epoch",
+        batch_size="auto",
+        shuffle=True,
+        random_state=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        restore_best=True,
+        verbose=0,
+    ):
+        self.loss = loss
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.lr = lr
+        self.schedule = schedule
+        self.max_iter = max_iter
+        self.step_every = step_every
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.restore_best = restore_best
+        self.verbose = verbose
+
+    def _multi_output(self):
+        return True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def partial_fit(self, X, y, sample_weight=None):
+        """One epoch over ``(X, y)``, continuing the step counter and schedule.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        return self._partial_fit(X, y, sample_weight)
+
+
+class LRTuned(_Delegating, LRTunedBase):
+    """Train any supported scikit-learn model under an LR schedule.
+
+    The generic form of the named estimators:
+    ``LRTuned(SGDClassifier(alpha=1e-3), schedule='cosine')`` trains like
+    ``LRTunedSGDClassifier(alpha=1e-3, schedule='cosine')``. The wrapped
+    model's parameters are reached as ``estimator__<name>`` (for a grid
+    search); its own learning-rate parameters (``learning_rate``, ``eta0``,
+    ``learning_rate_init``, ``power_t``) and its ``max_iter``, ``tol``,
+    ``shuffle``, ``early_stopping``, ``validation_fraction``,
+    ``n_iter_no_change``, ``warm_start``, ``verbose`` and ``random_state``
+    are replaced by this estimator's. The model is cloned; the object passed
+    in is never modified.
+
+    Supported models: ``SGDClassifier``, ``SGDRegressor``, ``MLPClassifier``
+    and ``MLPRegressor`` (solvers ``'sgd'`` and ``'adam'``).
+
+    Parameters
+    ----------
+    estimator : estimator
+        The unfitted scikit-learn model to train."""
+
+    __doc__ += _SGD_DOC_COMMON.replace(
+        """    batch_size : int, default=256
+        Rows per step with ``step_every='batch'``; must not exceed the
+        number of training samples.""",
+        """    batch_size : int, 'auto' or None, default=None
+        Rows per step with ``step_every='batch'``. ``None`` keeps an MLP's own
+        mini-batch and means 256 rows for SGD models; ``'auto'`` is
+        ``min(200, n_samples)``.""",
+    )
+    __doc__ += (
+        """
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        For classifiers: the class labels."""
+        + _ATTRIBUTES_DOC
+        + """
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import SGDClassifier
+    >>> from sklr import LRTuned
+    >>> from sklr.schedules import StepDecay
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = LRTuned(SGDClassifier(loss="log_loss"), lr=0.01,
+    ...               schedule=StepDecay(step_size=5, gamma=0.5), max_iter=10,
+    ...               random_state=0).fit(X, y)
+    >>> clf.lr_curve_
+    array([0.01 , 0.01 , 0.01 , 0.01 , 0.01 , 0.005, 0.005, 0.005, 0.005, 0.005])
+    >>> clf.predict_proba(X[:1]).shape
+    (1, 3)
+    """
+    )
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "partial_fit", "get_params"])],
+        **COMMON_CONSTRAINTS,
+        "batch_size": [*_BATCH_SIZE, StrOptions({"auto"}), None],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        lr=0.01,
+        schedule="constant",
+        max_iter=20,
+        step_every="epoch",
+        batch_size=None,
+        shuffle=True,
+        random_state=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=5,
+        tol=1e-3,
+        restore_best=True,
+        verbose=0,
+    ):
+        self.estimator = estimator
+        self.lr = lr
+        self.schedule = schedule
+        self.max_iter = max_iter
+        self.step_every = step_every
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.restore_best = restore_best
+        self.verbose = verbose
+
+    def _is_mlp(self):
+        return isinstance(self.estimator, MLPClassifier | MLPRegressor)
+
+    def _make_model(self):
+        model = clone(self.estimator)
+        adapter_class(model)
+        if self._is_mlp() and self.batch_size is not None:
+            model.set_params(batch_size=self.batch_size)
+        return model
+
+    def _batch_size(self, n_samples):
+        size = self.batch_size
+        if size is None:
+            size = self.estimator.batch_size if self._is_mlp() else 256
+        if size == "auto":
+            return min(200, n_samples)
+        return _check_batch_size(size, n_samples)
+
+    def _start_engine(self, X, y, classes, rng, balanced_from=None):
+        if self._is_mlp():
+            self._batch_size(X.shape[0])
+        return super()._start_engine(X, y, classes, rng, balanced_from)
+
+    def _multi_output(self):
+        return get_tags(self.estimator).target_tags.multi_output and not self._is_classifier()
+
+    def _is_classifier(self):
+        return get_tags(self.estimator).estimator_type == "classifier"
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator)
+        tags.estimator_type = inner.estimator_type
+        tags.classifier_tags = inner.classifier_tags
+        tags.regressor_tags = inner.regressor_tags
+        tags.target_tags.multi_output = self._multi_output()
+        tags.target_tags.single_output = True
+        if tags.classifier_tags is not None:
+            tags.classifier_tags.multi_label = False
+        return tags
+
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """One epoch over ``(X, y)``, continuing the step counter and schedule.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+        classes : array-like of shape (n_classes,), default=None
+            For classifiers: all the classes of the stream; required on the
+            first call.
+
+        Returns
+        -------
+        self : object
+        """
+        return self._partial_fit(X, y, sample_weight, classes)
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy for classifiers, R^2 for regressors (as the wrapped model).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+        """
+        X = self._predict_input(X)
+        return self.estimator_.score(X, y, sample_weight=sample_weight)
