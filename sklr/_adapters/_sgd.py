@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 from sklearn.linear_model import SGDClassifier
+from sklearn.utils.extmath import safe_sparse_dot
 
 from ._base import Adapter, weighted_mean
 from ._sgd_kernel import SGDKernel, check_kernel_compatible
@@ -85,6 +86,14 @@ class SGDAdapter(Adapter):
         self.model.partial_fit(X, y, sample_weight=sample_weight, **kwargs)
         return None
 
+    def train_epoch(self, X, y, sample_weight, classes, seed):
+        """One epoch, shuffled inside the compiled loop (see ``train_batches``)."""
+        kernel = self._kernel(X, y, sample_weight) if hasattr(self.model, "coef_") else None
+        if kernel is None:
+            return self.partial_fit(X, y, sample_weight, classes, seed)
+        kernel.epoch(self.model.eta0, seed if self.shuffle else None)
+        return None
+
     def train_batches(self, X, y, sample_weight, classes, batches, lrs):
         """Per-batch steps through the compiled kernel, validated once per data set.
 
@@ -127,12 +136,12 @@ class SGDAdapter(Adapter):
         m = self.model
         loss = LOSSES[m.loss]
         coef = np.atleast_2d(m.coef_)
+        # The linear scores without the per-call input validation of decision_function.
+        scores = np.asarray(safe_sparse_dot(X, coef.T)) + m.intercept_
         if isinstance(m, SGDClassifier):
-            scores = m.decision_function(X).reshape(X.shape[0], -1)
             classes = m.classes_ if len(m.classes_) > 2 else m.classes_[1:]
             targets = np.where(np.asarray(y)[:, None] == classes[None, :], 1.0, -1.0)
         else:
-            scores = m.predict(X).reshape(-1, 1)
             targets = np.asarray(y, dtype=float).reshape(-1, 1)
         per_problem = [
             weighted_mean(

@@ -148,9 +148,25 @@ class SGDKernel:
     193.0
     """
 
+    #: Seed of the whole-epoch shuffle while ``epoch`` runs; None for batches.
+    _epoch_seed = None
+
     def __init__(self, estimator, X, y, sample_weight=None, *, fix_average_intercept=False):
         _ensure_compatible()
         self._prepare(estimator, X, y, sample_weight, fix_average_intercept)
+
+    def epoch(self, lr, seed=None):
+        """One pass over all rows, shuffled inside the compiled loop.
+
+        The kernel permutes its own row index with ``seed``, so no copy of
+        the data is made; the effect is that of one ``partial_fit`` over all
+        rows with ``shuffle=True``. ``seed=None`` visits the rows in order.
+        """
+        self._epoch_seed = None if seed is None else int(seed) or 1
+        try:
+            self.step(slice(None), lr)
+        finally:
+            self._epoch_seed = None
 
     def _prepare(self, estimator, X, y, sample_weight, fix_average_intercept):
         """Convert the training data and freeze the kernel arguments."""
@@ -244,8 +260,8 @@ class SGDKernel:
             args["tol"],
             args["fit_intercept"],
             args["verbose"],
-            False,  # shuffle: the caller's row order is the order
-            _UNUSED_SEED,
+            self._epoch_seed is not None,  # shuffle only whole epochs
+            _UNUSED_SEED if self._epoch_seed is None else self._epoch_seed,
             weights[0],
             weights[1],
             args["learning_rate_type"],
