@@ -1,0 +1,108 @@
+"""The private scikit-learn hooks the adapters rely on, and the objective they report."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.linear_model import SGDClassifier, SGDRegressor
+from sklearn.neural_network import MLPRegressor
+from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOptimizer
+
+from sklr._adapters import _mlp, _sgd, adapter_class
+from sklr._adapters._sgd import SGDAdapter
+from sklr._adapters._sgd_kernel import SGDKernel, check_kernel_compatible
+
+
+def test_kernel_matches_partial_fit_on_this_scikit_learn():
+    check_kernel_compatible()
+
+
+def test_kernel_check_fails_when_the_kernel_drifts(monkeypatch):
+    original = SGDKernel._run
+
+    def drifted(self, coef, intercept, avg_coef, avg_intercept, dataset, mask, lr, weights):
+        return original(
+            self, coef, intercept, avg_coef, avg_intercept, dataset, mask, lr * 1.01, weights
+        )
+
+    monkeypatch.setattr(SGDKernel, "_run", drifted)
+    with pytest.raises(RuntimeError, match="differs from partial_fit"):
+        check_kernel_compatible()
+
+
+def test_mlp_lr_hook_holds_on_this_scikit_learn():
+    _mlp.check_lr_hook.cache_clear()
+    assert _mlp.check_lr_hook()
+
+
+@pytest.mark.parametrize("optimizer", [SGDOptimizer, AdamOptimizer])
+def test_mlp_lr_hook_check_fails_when_the_rate_moves(monkeypatch, optimizer):
+    # Pretend scikit-learn renamed the live rate: setting the old name no longer
+    # changes the update, and the check must say so instead of freezing the LR.
+    monkeypatch.setitem(_mlp._LIVE_LR, optimizer, "renamed_attribute")
+    _mlp.check_lr_hook.cache_clear()
+    try:
+        with pytest.raises(RuntimeError, match="stores its learning rate"):
+            _mlp.check_lr_hook()
+    finally:
+        _mlp.check_lr_hook.cache_clear()
+
+
+def test_setting_the_mlp_rate_changes_the_update():
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(50, 3), rng.randn(50)
+    net = MLPRegressor(hidden_layer_sizes=(4,), solver="adam", random_state=0)
+    adapter = adapter_class(net)(net, shuffle=False)
+    adapter.set_lr(0.01)
+    adapter.partial_fit(X, y, None, None, seed=0)
+    before = [w.copy() for w in net.coefs_]
+    adapter.set_lr(0.0)
+    adapter.partial_fit(X, y, None, None, seed=0)
+    assert all(np.array_equal(a, b) for a, b in zip(before, net.coefs_, strict=True))
+
+
+@pytest.mark.parametrize("loss", sorted(_sgd.LOSSES))
+def test_sgd_objective_matches_scikit_learn_loss_objects(loss):
+    """Each vectorised loss equals the per-sample loss of scikit-learn's compiled classes."""
+    X, y = make_classification(60, 4, random_state=0)
+    regression = loss in {
+        "squared_error",
+        "huber",
+        "epsilon_insensitive",
+        "squared_epsilon_insensitive",
+    }
+    model = (SGDRegressor if regression else SGDClassifier)(loss=loss, penalty=None)
+    kwargs = {} if regression else {"classes": [0, 1]}
+    model.partial_fit(X, y.astype(float) if regression else y, **kwargs)
+    adapter = SGDAdapter(model, shuffle=False)
+    target = y.astype(float) if regression else np.where(y == 1, 1.0, -1.0)
+    p = X @ model.coef_.ravel() + model.intercept_[0]
+    loss_obj = model._get_loss_function(loss)
+    if hasattr(loss_obj, "py_loss"):
+        per_sample = [loss_obj.py_loss(pi, yi) for pi, yi in zip(p, target, strict=True)]
+    else:  # scikit-learn's common loss classes, written out by their definitions
+        r = np.abs(p - target)
+        per_sample = {
+            "log_loss": np.log1p(np.exp(-target * p)),
+            "squared_error": 0.5 * r**2,
+            "huber": np.where(r <= 0.1, 0.5 * r**2, 0.1 * (r - 0.05)),
+        }[loss]
+    expected = np.mean(per_sample)
+    assert adapter.objective(X, y, None) == pytest.approx(expected, rel=1e-10)
+
+
+def test_sgd_objective_includes_the_penalty():
+    X, y = make_classification(60, 4, random_state=0)
+    model = SGDClassifier(loss="hinge", penalty="l2", alpha=0.5).partial_fit(X, y, [0, 1])
+    no_penalty = SGDClassifier(loss="hinge", penalty=None)
+    no_penalty.__dict__.update({k: v for k, v in vars(model).items() if k.endswith("_")})
+    gap = SGDAdapter(model, shuffle=False).objective(X, y, None) - SGDAdapter(
+        no_penalty, shuffle=False
+    ).objective(X, y, None)
+    assert gap == pytest.approx(0.5 * 0.5 * np.sum(model.coef_**2))
+
+
+def test_unsupported_model_names_the_supported_ones():
+    from sklearn.linear_model import LogisticRegression
+
+    with pytest.raises(TypeError, match="SGDClassifier, SGDRegressor, MLPClassifier"):
+        adapter_class(LogisticRegression())
