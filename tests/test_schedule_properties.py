@@ -10,7 +10,7 @@ import math
 import pickle
 
 import numpy as np
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
 
@@ -155,6 +155,7 @@ def test_polynomial_decay(power, end, total, T, k):
     T=horizons,
     k=extra,
 )
+@example(s=0.1, e=0.0, total=None, T=3, k=2)  # (e - s) * T / T != e - s in floats
 def test_linear_schedule(s, e, total, T, k):
     sched = LinearSchedule(start_factor=s, end_factor=e, total_steps=total)
     eff = total if total is not None else T

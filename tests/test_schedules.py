@@ -359,6 +359,16 @@ def test_linear_schedule_horizon_relative():
     assert_close(sklr.simulate("linear", 9), s + (1 - s) * np.arange(9) / 9)
 
 
+@pytest.mark.parametrize("s,T", [(0.1, 3), (0.7, 3), (0.3, 7), (0.9, 49)])
+def test_linear_schedule_reaches_end_factor_zero_without_going_negative(s, T):
+    # s + (0 - s) * min(t, T) / T is exactly 0 for t >= T; a factor must be >= 0
+    sched = LinearSchedule(start_factor=s, end_factor=0.0, total_steps=T)
+    tail = sched(np.arange(T, T + 5))
+    assert np.all(tail >= 0), tail
+    assert_close(tail, np.zeros(5), rtol=0, atol=1e-15)
+    assert sched(T + 2) >= 0
+
+
 # ---------------------------------------------------------------------------
 # CosineDecay
 # ---------------------------------------------------------------------------
@@ -999,8 +1009,9 @@ def test_product():
 
 
 def wsd_reference(t, T, warmup_steps=None, decay_fraction=0.1, decay="linear"):
-    W = warmup_steps or max(1, T // 10)
     D = max(1, math.ceil(decay_fraction * T))
+    # The default warmup is shortened to T - D when both do not fit.
+    W = warmup_steps or min(max(1, T // 10), T - D)
     if t < W:
         return 0.01 + 0.99 * t / W
     if t < T - D:
@@ -1009,6 +1020,12 @@ def wsd_reference(t, T, warmup_steps=None, decay_fraction=0.1, decay="linear"):
     if decay == "linear":
         return 1 - u / D
     return (1 + math.cos(math.pi * u / D)) / 2
+
+
+def test_wsd_default_warmup_gives_way_to_a_long_decay():
+    # T=20, decay_fraction=0.95: D = 19, so the default warmup shrinks to 1 step.
+    expected = [0.01] + [1 - u / 19 for u in range(19)]
+    assert_close(sklr.simulate(WarmupStableDecay(decay_fraction=0.95), 20), expected)
 
 
 def test_wsd_defaults_literal():
@@ -1041,6 +1058,14 @@ def test_wsd_closed_form(params, T):
 # ---------------------------------------------------------------------------
 # Vectorisation: arrays == scalar calls, output types and shapes
 # ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("T", range(1, 13))
+def test_wsd_defaults_small_horizons_follow_spec_formula(T):
+    # W = min(max(1, T // 10), T - D), D = max(1, ceil(0.1 * T)) for any horizon T >= 1;
+    # e.g. T=1 -> W=0, no warmup -> [1.0] (sklr.simulate("wsd", 1) must not fail)
+    expected = [wsd_reference(t, T) for t in range(T)]
+    assert_close(sklr.simulate("wsd", T), expected)
 
 
 def all_schedules():
@@ -1171,7 +1196,7 @@ def test_make_schedule_returns_fresh_alias_instances():
     assert b.min_factor == 0.0
 
 
-@pytest.mark.parametrize("sched,horizon", ALL[:6], ids=ALL_IDS[:6])
+@pytest.mark.parametrize("sched,horizon", ALL, ids=ALL_IDS)
 def test_make_schedule_passes_instances_through(sched, horizon):
     assert make_schedule(sched) is sched
 
@@ -1393,6 +1418,7 @@ INVALID = [
     ("OneCycle-pct_start=0", lambda: OneCycle(pct_start=0.0)(0, horizon=10), ["pct_start"]),
     ("OneCycle-pct_start=1", lambda: OneCycle(pct_start=1.0)(0, horizon=10), ["pct_start"]),
     ("OneCycle-pct_start=1.5", lambda: OneCycle(pct_start=1.5)(0, horizon=10), ["pct_start"]),
+    ("OneCycle-pct_start<0", lambda: OneCycle(pct_start=-0.1)(0, horizon=10), ["pct_start"]),
     (
         "MultiStepDecay-milestones-decreasing",
         lambda: MultiStepDecay(milestones=[5, 3])(0),

@@ -65,7 +65,9 @@ def make_schedule(spec, aliases=None):
                 "or a schedule object such as sklr.schedules.CosineDecay()."
             )
         return aliases[spec]()
-    if isinstance(spec, Schedule) or (hasattr(spec, "get_params") and callable(spec)):
+    if isinstance(spec, Schedule) or (
+        not isinstance(spec, type) and hasattr(spec, "get_params") and callable(spec)
+    ):
         return spec
     raise TypeError(
         f"schedule must be a string alias or a schedule object, got {spec!r} "

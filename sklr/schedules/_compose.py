@@ -222,7 +222,9 @@ class WarmupStableDecay(Schedule):
     Parameters
     ----------
     warmup_steps : int or None, default=None
-        Length of the warmup; ``None`` means ``max(1, T // 10)``.
+        Length of the warmup; ``None`` means ``max(1, T // 10)``, shortened
+        to ``T - D`` when the horizon is too short for both (so a one-step
+        horizon has no warmup).
     decay_fraction : float, default=0.1
         Fraction of the horizon spent decaying, in (0, 1].
     decay : {'linear', 'cosine'}, default='linear'
@@ -248,8 +250,12 @@ class WarmupStableDecay(Schedule):
 
     def _factor(self, t, horizon):
         T = self._horizon(horizon)
-        W = max(1, T // 10) if self.warmup_steps is None else self.warmup_steps
         D = max(1, math.ceil(self.decay_fraction * T))
+        if self.warmup_steps is None:
+            # The default warmup gives way to the decay on very short horizons.
+            W = min(max(1, T // 10), T - D)
+        else:
+            W = self.warmup_steps
         if W + D > T:
             raise ValueError(
                 f"warmup_steps ({W}) plus the decay ({D} steps: decay_fraction="
@@ -262,4 +268,6 @@ class WarmupStableDecay(Schedule):
         )
         stable = T - D - W
         body = Sequential([Constant(), tail], [stable]) if stable else tail
+        if not W:
+            return body._factor(t, T)
         return Warmup(body, warmup_steps=W, start_factor=0.01)._factor(t, T)

@@ -269,7 +269,9 @@ class LinearSchedule(Schedule):
     def _factor(self, t, horizon):
         T = self._horizon(horizon)
         s, e = self.start_factor, self.end_factor
-        return s + (e - s) * np.minimum(t, T) / T
+        f = np.minimum(t, T) / T
+        # Weighted form: exact at both ends, never below min(s, e) by rounding.
+        return s * (1.0 - f) + e * f
 
 
 def _cosine(fraction):
