@@ -90,6 +90,19 @@ class Engine:
         ``validation`` is ``(X_val, y_val, sw_val)`` or None; ``stopping`` is
         ``(n_iter_no_change, tol, restore_best)`` when early stopping is on.
         """
+        try:
+            return self._fit(X, y, sample_weight, max_iter, validation, stopping)
+        finally:
+            self.adapter.release()
+
+    def partial_epoch(self, X, y, sample_weight):
+        """One epoch of a ``partial_fit`` stream."""
+        try:
+            return self.epoch(X, y, sample_weight)
+        finally:
+            self.adapter.release()
+
+    def _fit(self, X, y, sample_weight, max_iter, validation, stopping):
         probe = self._loss_probe(X, y, sample_weight)
         best_score, best_state, best_epoch, stale = -np.inf, None, 0, 0
         for _ in range(max_iter):
@@ -135,7 +148,10 @@ class Engine:
             order = self.rng.permutation(n) if self.shuffle else np.arange(n)
             batches = [order[s] for s in gen_batches(n, self.batch_size)]
             lrs = [self._lr_at(self.t + i) for i in range(len(batches))]
-            loss = self.adapter.train_batches(X, y, sample_weight, self.classes, batches, lrs)
+            seed = int(self.rng.randint(_SEED_MAX))
+            loss = self.adapter.train_batches(
+                X, y, sample_weight, self.classes, batches, lrs, seed
+            )
             self._record_steps(lrs)
         if loss is None:
             probe = probe or self._loss_probe(X, y, sample_weight)

@@ -44,22 +44,30 @@ class Adapter:
         """One epoch over all rows at the current LR, shuffled by the model."""
         return self.partial_fit(X, y, sample_weight, classes, seed)
 
-    def train_batches(self, X, y, sample_weight, classes, batches, lrs):
+    def train_batches(self, X, y, sample_weight, classes, batches, lrs, seed):
         """One step per mini-batch of row indices, at the given LRs.
 
-        Returns the mean training loss over the batches when the model
-        reports one, else None.
+        ``seed`` seeds the model's own randomness (its initialisation on the
+        first step). Returns the mean training loss over the batches when the
+        model reports one, else None.
         """
         losses, sizes = [], []
         for rows, lr in zip(batches, lrs, strict=True):
             self.set_lr(lr)
             sw = None if sample_weight is None else sample_weight[rows]
-            loss = self.partial_fit(X[rows], y[rows], sw, classes, seed=0)
+            loss = self.batch_step(X[rows], y[rows], sw, classes, seed)
             losses.append(loss)
             sizes.append(len(rows))
         if any(loss is None for loss in losses):
             return None
         return float(np.average(losses, weights=sizes))
+
+    def batch_step(self, X, y, sample_weight, classes, seed):
+        """One update on exactly the rows given."""
+        return self.partial_fit(X, y, sample_weight, classes, seed)
+
+    def release(self):
+        """Drop whatever was built for the data of the last engine call."""
 
     def objective(self, X, y, sample_weight):
         """The training objective (loss plus penalty) at the current weights."""

@@ -4,7 +4,9 @@
 ``partial_fit``); after that the live rate sits on the private optimizer:
 ``_optimizer.learning_rate`` for SGD, ``_optimizer.learning_rate_init`` for
 Adam (which derives its bias-corrected step from it at every update).
-``check_lr_hook`` verifies that this still holds, so a scikit-learn change
+A new rate applies from the next update: with momentum, the velocity is
+rescaled so that it excludes the rate, as PyTorch's SGD keeps it.
+``check_lr_hook`` verifies that the hook still holds, so a scikit-learn change
 fails loudly instead of silently freezing the rate. Supported range: the one
 pinned in ``pyproject.toml`` (scikit-learn >=1.6,<1.10).
 """
@@ -53,9 +55,21 @@ class MLPAdapter(Adapter):
         optimizer = getattr(self.model, "_optimizer", None)
         if optimizer is None:
             self.model.learning_rate_init = float(lr)
-        else:
-            check_lr_hook()
-            setattr(optimizer, _LIVE_LR[type(optimizer)], float(lr))
+            return
+        check_lr_hook()
+        name = _LIVE_LR[type(optimizer)]
+        old = getattr(optimizer, name)
+        if isinstance(optimizer, SGDOptimizer) and old > 0 and lr != old:
+            # scikit-learn's velocity already carries the old rate (v = mu v - lr g);
+            # rescaling it makes a new rate apply from the next update, as in
+            # PyTorch's SGD, instead of fading in over ~1 / (1 - momentum) steps.
+            optimizer.velocities = [v * (lr / old) for v in optimizer.velocities]
+        setattr(optimizer, name, float(lr))
+
+    def batch_step(self, X, y, sample_weight, classes, seed):
+        # One update on all the rows, also for a short last batch (and no warning).
+        self.model.batch_size = X.shape[0]
+        return self.partial_fit(X, y, sample_weight, classes, seed)
 
     def partial_fit(self, X, y, sample_weight, classes, seed):
         self.model.random_state = seed

@@ -61,6 +61,16 @@ def penalty(coef, kind, alpha, l1_ratio):
     return alpha * (l1_ratio * l1 + (1.0 - l1_ratio) * l2)
 
 
+_STATE_ARRAYS = (
+    "coef_",
+    "intercept_",
+    "_standard_coef",
+    "_standard_intercept",
+    "_average_coef",
+    "_average_intercept",
+)
+
+
 class SGDAdapter(Adapter):
     """Adapter for ``SGDClassifier`` and ``SGDRegressor``."""
 
@@ -87,43 +97,56 @@ class SGDAdapter(Adapter):
         return None
 
     def train_epoch(self, X, y, sample_weight, classes, seed):
-        """One epoch, shuffled inside the compiled loop (see ``train_batches``)."""
-        kernel = self._kernel(X, y, sample_weight) if hasattr(self.model, "coef_") else None
+        """One epoch, shuffled inside the compiled loop by ``seed``: no copy of the data."""
+        kernel = self._kernel(X, y, sample_weight, classes)
         if kernel is None:
             return self.partial_fit(X, y, sample_weight, classes, seed)
         kernel.epoch(self.model.eta0, seed if self.shuffle else None)
         return None
 
-    def train_batches(self, X, y, sample_weight, classes, batches, lrs):
+    def train_batches(self, X, y, sample_weight, classes, batches, lrs, seed):
         """Per-batch steps through the compiled kernel, validated once per data set.
 
-        The first step of a fit goes through ``partial_fit``, which allocates
-        the model's state; the kernel then repeats exactly what
-        ``partial_fit`` would do on each batch, without its per-call
-        validation. Where the kernel is not verified for the installed
-        scikit-learn, every step goes through ``partial_fit``.
+        The kernel does exactly what ``partial_fit`` would do on each batch,
+        without its per-call validation. Where it is not verified for the
+        installed scikit-learn, every step goes through ``partial_fit``.
         """
-        if not hasattr(self.model, "coef_"):
-            self.set_lr(lrs[0])
-            rows = batches[0]
-            sw = None if sample_weight is None else sample_weight[rows]
-            self.partial_fit(X[rows], y[rows], sw, classes, seed=0)
-            batches, lrs = batches[1:], lrs[1:]
-        kernel = self._kernel(X, y, sample_weight)
+        kernel = self._kernel(X, y, sample_weight, classes)
         if kernel is None:
-            return super().train_batches(X, y, sample_weight, classes, batches, lrs)
+            return super().train_batches(X, y, sample_weight, classes, batches, lrs, seed)
         for rows, lr in zip(batches, lrs, strict=True):
             kernel.step(rows, lr)
         return None
 
-    def _kernel(self, X, y, sample_weight):
-        key = (id(X), X.shape)
+    def release(self):
+        self.__dict__.pop("_kernel_cache", None)
+
+    def _kernel(self, X, y, sample_weight, classes):
+        """The kernel over this very data, built once per engine call."""
+        if not _kernel_usable():
+            return None
         cached = getattr(self, "_kernel_cache", None)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        kernel = SGDKernel(self.model, X, y, sample_weight) if _kernel_usable() else None
-        self._kernel_cache = (key, kernel)
+        if cached is not None and _same_objects(cached[:3], (X, y, sample_weight)):
+            return cached[3]
+        if not hasattr(self.model, "coef_"):
+            self._initialize(X, y, classes)
+        kernel = SGDKernel(self.model, X, y, sample_weight)
+        self._kernel_cache = (X, y, sample_weight, kernel)
         return kernel
+
+    def _initialize(self, X, y, classes):
+        """Allocate the model's state as its first ``partial_fit`` does, without a step.
+
+        One row goes through ``partial_fit`` (which allocates coefficients,
+        averaging buffers and class weights), then the learned values are
+        reset to the fresh state: zeros and ``t_ = 1``.
+        """
+        self.partial_fit(X[:1], y[:1], None, classes, seed=0)
+        for name in _STATE_ARRAYS:
+            value = getattr(self.model, name, None)
+            if isinstance(value, np.ndarray):
+                value[...] = 0.0
+        self.model.t_ = 1.0
 
     def __getstate__(self):
         # The kernel holds a converted copy of the training data: never pickle it.
@@ -167,6 +190,10 @@ class SGDAdapter(Adapter):
         else:
             per_row = np.where(targets[:, k] > 0, expanded[k], 1.0)
         return per_row if sample_weight is None else per_row * sample_weight
+
+
+def _same_objects(a, b):
+    return all(x is z for x, z in zip(a, b, strict=True))
 
 
 @functools.cache

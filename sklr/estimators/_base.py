@@ -64,9 +64,20 @@ class LRTunedMixin:
             The fitted estimator.
         """
         self._validate_params()
+        self._forget_fit()
+        try:
+            return self._fit(X, y, sample_weight)
+        except BaseException:
+            self._forget_fit()
+            raise
+
+    def _forget_fit(self):
+        """Drop every fitted attribute, so a failed fit never leaves a half-fitted model."""
         for attr in [a for a in vars(self) if a.endswith("_") and not a.startswith("__")]:
             delattr(self, attr)
         self.__dict__.pop("_engine", None)
+
+    def _fit(self, X, y, sample_weight):
         X, y = self._validate_xy(X, y, reset=True)
         sample_weight = self._check_sample_weight(sample_weight, X)
         classes = self._check_classes(y, None)
@@ -91,24 +102,34 @@ class LRTunedMixin:
         return self._publish(engine)
 
     def _partial_fit(self, X, y, sample_weight=None, classes=None):
-        first = not hasattr(self, "_engine")
-        if first:
-            self._validate_params()
-            if self.early_stopping:
-                raise ValueError(
-                    "early_stopping=True needs a held-out split and is not available "
-                    "with partial_fit; use fit, or set early_stopping=False."
-                )
-        X, y = self._validate_xy(X, y, reset=first)
+        if hasattr(self, "_engine"):
+            return self._continue_stream(X, y, sample_weight, classes)
+        try:
+            return self._start_stream(X, y, sample_weight, classes)
+        except BaseException:
+            self._forget_fit()
+            raise
+
+    def _start_stream(self, X, y, sample_weight, classes):
+        self._validate_params()
+        if self.early_stopping:
+            raise ValueError(
+                "early_stopping=True needs a held-out split and is not available "
+                "with partial_fit; use fit, or set early_stopping=False."
+            )
+        X, y = self._validate_xy(X, y, reset=True)
         sample_weight = self._check_sample_weight(sample_weight, X)
-        if first:
-            classes = self._check_classes(y, classes, streaming=True)
-            engine = self._start_engine(X, y, classes, check_random_state(self.random_state))
-        else:
-            engine = self._engine
-            self._check_known_classes(y, classes)
-        engine.epoch(X, y, sample_weight)
+        classes = self._check_classes(y, classes, streaming=True)
+        engine = self._start_engine(X, y, classes, check_random_state(self.random_state))
+        engine.partial_epoch(X, y, sample_weight)
         return self._publish(engine)
+
+    def _continue_stream(self, X, y, sample_weight, classes):
+        X, y = self._validate_xy(X, y, reset=False)
+        sample_weight = self._check_sample_weight(sample_weight, X)
+        self._check_known_classes(y, classes)
+        self._engine.partial_epoch(X, y, sample_weight)
+        return self._publish(self._engine)
 
     def _start_engine(self, X, y, classes, rng, balanced_from=None):
         n_samples = X.shape[0]
@@ -224,7 +245,9 @@ class LRTunedMixin:
             )
         unseen = np.setdiff1d(np.unique(y), classes)
         if unseen.size:
-            raise ValueError(f"y contains labels not in classes={list(classes)}: {unseen}.")
+            raise ValueError(
+                f"y contains labels not in classes={classes.tolist()}: {unseen.tolist()}."
+            )
         return classes
 
     def _check_known_classes(self, y, classes):
@@ -232,14 +255,14 @@ class LRTunedMixin:
             return
         if classes is not None and not np.array_equal(np.unique(classes), self.classes_):
             raise ValueError(
-                f"classes={list(classes)} differs from the classes of the first "
-                f"partial_fit call {list(self.classes_)}."
+                f"classes={np.unique(classes).tolist()} differs from the classes of the "
+                f"first partial_fit call {self.classes_.tolist()}."
             )
         unseen = np.setdiff1d(np.unique(y), self.classes_)
         if unseen.size:
             raise ValueError(
-                f"y contains labels unseen at the first partial_fit call: {unseen}; "
-                f"the classes are {list(self.classes_)}."
+                f"y contains labels unseen at the first partial_fit call: {unseen.tolist()}; "
+                f"the classes are {self.classes_.tolist()}."
             )
 
     # -- prediction --------------------------------------------------------------

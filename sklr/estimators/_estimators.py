@@ -686,7 +686,8 @@ class LRTuned(_Delegating, LRTunedBase):
     )
 
     _parameter_constraints = {
-        "estimator": [HasMethods(["fit", "partial_fit", "get_params"])],
+        # Which models are supported is the adapters' call: they name them.
+        "estimator": [HasMethods(["fit", "get_params"])],
         **COMMON_CONSTRAINTS,
         "batch_size": [*_BATCH_SIZE, StrOptions({"auto"}), None],
     }
@@ -748,7 +749,7 @@ class LRTuned(_Delegating, LRTunedBase):
         return super()._start_engine(X, y, classes, rng, balanced_from)
 
     def _multi_output(self):
-        return get_tags(self.estimator).target_tags.multi_output and not self._is_classifier()
+        return isinstance(self.estimator, MLPRegressor)
 
     def _is_classifier(self):
         return get_tags(self.estimator).estimator_type == "classifier"

@@ -1,0 +1,445 @@
+"""Bad parameters and bad data: one clear error each, and no half-fitted estimator.
+
+Every row of ``CASES`` makes a fresh estimator, does one wrong thing and
+expects exactly one exception whose message names the parameter or the
+problem.
+"""
+
+import numpy as np
+import pytest
+from sklearn.base import is_classifier
+from sklearn.datasets import load_iris
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression, Perceptron, SGDClassifier, SGDRegressor
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import scale
+
+from sklr import (
+    LRTuned,
+    LRTunedMLPClassifier,
+    LRTunedMLPRegressor,
+    LRTunedSGDClassifier,
+    LRTunedSGDRegressor,
+)
+from sklr.schedules import OneCycle, Warmup, WarmupStableDecay
+
+X_IRIS, Y_IRIS = load_iris(return_X_y=True)
+X = scale(X_IRIS)  # 150 x 4, three classes
+Y = Y_IRIS
+N = X.shape[0]
+Y_REG = 2.0 * X[:, 0] - X[:, 1]
+
+
+def with_value(array, row, col, value):
+    out = array.copy()
+    out[row, col] = value
+    return out
+
+
+def sgd(**kw):
+    return LRTunedSGDClassifier(**{"max_iter": 3, **kw})
+
+
+def sgd_reg(**kw):
+    return LRTunedSGDRegressor(**{"max_iter": 3, **kw})
+
+
+def mlp(**kw):
+    return LRTunedMLPClassifier(**{"hidden_layer_sizes": (4,), "max_iter": 3, **kw})
+
+
+def mlp_reg(**kw):
+    return LRTunedMLPRegressor(**{"hidden_layer_sizes": (4,), "max_iter": 3, **kw})
+
+
+def fit(X_=X, y=Y, **kw):
+    return lambda est: est.fit(X_, y, **kw)
+
+
+def fit_reg(X_=X, y=Y_REG, **kw):
+    return lambda est: est.fit(X_, y, **kw)
+
+
+def then_partial_fit(X_, y, **kw):
+    """A good first partial_fit call, then a bad one."""
+
+    def call(est):
+        first = {"classes": np.unique(Y)} if is_classifier(est) else {}
+        est.partial_fit(X, Y if first else Y_REG, **first)
+        est.partial_fit(X_, y, **kw)
+
+    return call
+
+
+def case(id, make, call, exc, match, kind="fit"):
+    """``kind``: 'fit' or 'first_pf' (estimator unfitted before), 'later_pf', 'predict'."""
+    return pytest.param(make, call, exc, match, kind, id=id)
+
+
+SUPPORTED = "supported models: SGDClassifier, SGDRegressor, MLPClassifier, MLPRegressor"
+
+CASES = [
+    # parameters
+    case("lr=0", lambda: sgd(lr=0), fit(), ValueError, "'lr' parameter"),
+    case("lr=-1", lambda: mlp_reg(lr=-1), fit_reg(), ValueError, "'lr' parameter"),
+    case("lr=nan", lambda: sgd(lr=float("nan")), fit(), ValueError, "'lr' parameter"),
+    case("schedule='nope'", lambda: sgd(schedule="nope"), fit(), ValueError, "'schedule'"),
+    case("schedule=3", lambda: mlp(schedule=3), fit(), ValueError, "'schedule' parameter"),
+    case("max_iter=0", lambda: sgd_reg(max_iter=0), fit_reg(), ValueError, "'max_iter'"),
+    case("max_iter=2.5", lambda: mlp(max_iter=2.5), fit(), ValueError, "'max_iter'"),
+    case("batch_size=0", lambda: sgd(batch_size=0), fit(), ValueError, "'batch_size'"),
+    case("batch_size=0-mlp", lambda: mlp(batch_size=0), fit(), ValueError, "'batch_size'"),
+    case(
+        "batch_size>n-sgd",
+        lambda: sgd(batch_size=200, step_every="batch"),
+        fit(),
+        ValueError,
+        r"batch_size \(200\) is larger than the number of training samples \(150\)",
+    ),
+    case(
+        "batch_size>n-mlp",
+        lambda: mlp(batch_size=200, step_every="batch"),
+        fit(),
+        ValueError,
+        r"batch_size \(200\) is larger",
+    ),
+    case(
+        "batch_size>n-lrtuned-default-256",
+        lambda: LRTuned(SGDRegressor(), step_every="batch", max_iter=3),
+        fit_reg(),
+        ValueError,
+        r"batch_size \(256\) is larger",
+    ),
+    case(
+        "validation_fraction=0",
+        lambda: sgd(early_stopping=True, validation_fraction=0),
+        fit(),
+        ValueError,
+        "'validation_fraction'",
+    ),
+    case(
+        "validation_fraction=1.5",
+        lambda: mlp(early_stopping=True, validation_fraction=1.5),
+        fit(),
+        ValueError,
+        "'validation_fraction'",
+    ),
+    case(
+        "validation_fraction-too-small",
+        lambda: sgd(early_stopping=True, validation_fraction=0.01),
+        fit(),
+        ValueError,
+        r"validation_fraction=0\.01",
+    ),
+    case(
+        "onecycle-total_steps>horizon",
+        lambda: sgd(schedule=OneCycle(total_steps=100), max_iter=10),
+        fit(),
+        ValueError,
+        r"total_steps \(100\) exceeds the horizon",
+    ),
+    case(
+        "warmup_steps>horizon",
+        lambda: mlp(schedule=Warmup(warmup_steps=12), max_iter=10),
+        fit(),
+        ValueError,
+        r"warmup_steps \(12\) must be smaller than the horizon \(10 steps",
+    ),
+    case(
+        "wsd-warmup>horizon",
+        lambda: sgd_reg(schedule=WarmupStableDecay(warmup_steps=20), max_iter=10),
+        fit_reg(),
+        ValueError,
+        r"warmup_steps \(20\)",
+    ),
+    case(
+        "step_every='sometimes'",
+        lambda: sgd(step_every="sometimes"),
+        fit(),
+        ValueError,
+        "'step_every'",
+    ),
+    case("solver=lbfgs-clf", lambda: mlp(solver="lbfgs"), fit(), ValueError, "'solver'"),
+    case("solver=lbfgs-reg", lambda: mlp_reg(solver="lbfgs"), fit_reg(), ValueError, "'solver'"),
+    case(
+        "lrtuned-mlp-solver=lbfgs",
+        lambda: LRTuned(MLPClassifier(solver="lbfgs")),
+        fit(),
+        ValueError,
+        "use solver='sgd' or solver='adam'",
+    ),
+    case(
+        "lrtuned-LogisticRegression",
+        lambda: LRTuned(LogisticRegression()),
+        fit(),
+        TypeError,
+        SUPPORTED,
+    ),
+    case("lrtuned-Perceptron", lambda: LRTuned(Perceptron()), fit(), TypeError, SUPPORTED),
+    # data
+    case("NaN-in-X", sgd, fit(with_value(X, 0, 0, np.nan)), ValueError, "Input X contains NaN"),
+    case(
+        "inf-in-X",
+        mlp,
+        fit(with_value(X, 3, 1, np.inf)),
+        ValueError,
+        "Input X contains infinity",
+    ),
+    case(
+        "NaN-in-y",
+        sgd_reg,
+        fit_reg(y=with_value(Y_REG[:, None], 5, 0, np.nan).ravel()),
+        ValueError,
+        "Input y contains NaN",
+    ),
+    case("1-d-X", sgd, fit(X[:, 0]), ValueError, "Expected 2D array, got 1D array"),
+    case("3-d-X", mlp, fit(X[:, :, None]), ValueError, "Found array with dim 3"),
+    case("single-class", sgd, fit(y=np.zeros(N)), ValueError, "at least 2 classes"),
+    case("single-class-mlp", mlp, fit(y=np.ones(N)), ValueError, "at least 2 classes"),
+    case("empty-X", sgd, fit(np.empty((0, 4)), np.empty(0)), ValueError, "0 sample"),
+    case(
+        "string-features",
+        mlp,
+        fit(np.array([["a", "b"]] * N)),
+        ValueError,
+        "could not convert string to float",
+    ),
+    case("y=None", sgd, fit(y=None), ValueError, "requires y to be passed"),
+    case("continuous-y-classifier", sgd, fit(y=Y_REG), ValueError, "Unknown label type"),
+    case(
+        "2-d-y-sgd-regressor",
+        sgd_reg,
+        fit_reg(y=np.c_[Y_REG, Y_REG]),
+        ValueError,
+        "y should be a 1d array",
+    ),
+    case(
+        "sample_weight-wrong-length",
+        sgd,
+        fit(sample_weight=np.ones(10)),
+        ValueError,
+        r"sample_weight\.shape == \(10,\), expected \(150,\)",
+    ),
+    case(
+        "negative-sample_weight",
+        mlp,
+        fit(sample_weight=-np.ones(N)),
+        ValueError,
+        "Negative values in data passed to `sample_weight`",
+    ),
+    case(
+        "all-zero-sample_weight",
+        sgd_reg,
+        fit_reg(sample_weight=np.zeros(N)),
+        ValueError,
+        "at least one non-zero",
+    ),
+    # partial_fit
+    case(
+        "partial_fit-first-call-without-classes",
+        sgd,
+        lambda est: est.partial_fit(X, Y),
+        ValueError,
+        "classes must be passed on the first call to partial_fit",
+        kind="first_pf",
+    ),
+    case(
+        "partial_fit-first-call-without-classes-mlp",
+        mlp,
+        lambda est: est.partial_fit(X, Y),
+        ValueError,
+        "classes must be passed on the first call to partial_fit",
+        kind="first_pf",
+    ),
+    case(
+        "partial_fit-first-call-label-not-in-classes",
+        lambda: LRTuned(SGDClassifier()),
+        lambda est: est.partial_fit(X, Y, classes=[0, 1]),
+        ValueError,
+        r"y contains labels not in classes=.*: \[2\]",
+        kind="first_pf",
+    ),
+    case(
+        "early_stopping-with-partial_fit",
+        lambda: sgd(early_stopping=True),
+        lambda est: est.partial_fit(X, Y, classes=[0, 1, 2]),
+        ValueError,
+        "early_stopping=True .*not available with partial_fit",
+        kind="first_pf",
+    ),
+    case(
+        "early_stopping-with-partial_fit-mlp-reg",
+        lambda: mlp_reg(early_stopping=True),
+        lambda est: est.partial_fit(X, Y_REG),
+        ValueError,
+        "early_stopping=True .*not available with partial_fit",
+        kind="first_pf",
+    ),
+    case(
+        "class_weight=balanced-with-partial_fit",
+        lambda: sgd(class_weight="balanced"),
+        lambda est: est.partial_fit(X, Y, classes=[0, 1, 2]),
+        ValueError,
+        "class_weight 'balanced' is not supported for partial_fit",
+        kind="first_pf",
+    ),
+    case(
+        "partial_fit-changed-n_features",
+        sgd,
+        then_partial_fit(X[:, :3], Y),
+        ValueError,
+        "X has 3 features, but LRTunedSGDClassifier is expecting 4 features",
+        kind="later_pf",
+    ),
+    case(
+        "partial_fit-changed-n_features-mlp-reg",
+        mlp_reg,
+        then_partial_fit(X[:, :3], Y_REG),
+        ValueError,
+        "X has 3 features, but LRTunedMLPRegressor is expecting 4 features",
+        kind="later_pf",
+    ),
+    case(
+        "partial_fit-unseen-class",
+        mlp,
+        then_partial_fit(X, Y + 5),
+        ValueError,
+        "unseen at the first partial_fit call",
+        kind="later_pf",
+    ),
+    case(
+        "partial_fit-other-classes",
+        sgd,
+        then_partial_fit(X, Y, classes=[0, 1, 2, 3]),
+        ValueError,
+        "differs from the classes of the first partial_fit call",
+        kind="later_pf",
+    ),
+    # prediction
+    case(
+        "predict-before-fit",
+        sgd,
+        lambda est: est.predict(X),
+        NotFittedError,
+        "not fitted yet",
+        kind="predict",
+    ),
+    case(
+        "predict_proba-before-fit",
+        mlp,
+        lambda est: est.predict_proba(X),
+        NotFittedError,
+        "not fitted yet",
+        kind="predict",
+    ),
+    case(
+        "decision_function-before-fit-lrtuned",
+        lambda: LRTuned(SGDClassifier()),
+        lambda est: est.decision_function(X),
+        NotFittedError,
+        "not fitted yet",
+        kind="predict",
+    ),
+    case(
+        "predict-wrong-n_features",
+        sgd,
+        lambda est: est.fit(X, Y).predict(X[:, :3]),
+        ValueError,
+        "X has 3 features, but LRTunedSGDClassifier is expecting 4 features",
+        kind="predict",
+    ),
+]
+
+
+@pytest.mark.parametrize("make, call, exc, match, kind", CASES)
+def test_one_clear_error(make, call, exc, match, kind):
+    with pytest.raises(exc, match=match):
+        call(make())
+
+
+UNFITTED_FAILURES = [
+    p for p in CASES if p.values[-1] in ("fit", "first_pf") and "Perceptron" not in p.id
+]
+
+
+@pytest.mark.parametrize("make, call, exc, match, kind", UNFITTED_FAILURES)
+def test_failed_fit_leaves_the_estimator_unfitted(make, call, exc, match, kind):
+    est = make()
+    with pytest.raises(exc):
+        call(est)
+    with pytest.raises(NotFittedError):
+        est.predict(X)
+
+
+def test_failed_first_partial_fit_can_be_retried():
+    """A first partial_fit that fails must not leave a half-built stream behind."""
+    est = sgd(class_weight="balanced", random_state=0)
+    with pytest.raises(ValueError, match="balanced"):
+        est.partial_fit(X, Y, classes=[0, 1, 2])
+    est.set_params(class_weight=None)
+    est.partial_fit(X, Y, classes=[0, 1, 2])
+    fresh = sgd(random_state=0).partial_fit(X, Y, classes=[0, 1, 2])
+    assert est.t_ == 1
+    assert np.array_equal(est.coef_, fresh.coef_)
+
+
+# -- a failed partial_fit leaves a fitted estimator as it was -------------------------------
+
+FITTED = {
+    "sgd": lambda: LRTunedSGDClassifier(schedule="cosine", max_iter=6, random_state=0),
+    "sgd-batch": lambda: LRTunedSGDClassifier(
+        schedule="cosine", max_iter=6, step_every="batch", batch_size=50, random_state=0
+    ),
+    "mlp": lambda: LRTunedMLPClassifier(
+        hidden_layer_sizes=(4,), schedule="onecycle", max_iter=6, random_state=0
+    ),
+    "lrtuned-mlp-batch": lambda: LRTuned(
+        MLPClassifier(hidden_layer_sizes=(4,)),
+        max_iter=6,
+        step_every="batch",
+        batch_size=50,
+        random_state=0,
+    ),
+}
+
+BAD_PARTIAL_FITS = {
+    "changed-n_features": lambda est: est.partial_fit(X[:, :3], Y),
+    "unseen-class": lambda est: est.partial_fit(X, np.where(Y == 2, 7, Y)),
+    "other-classes": lambda est: est.partial_fit(X, Y, classes=[0, 1]),
+    "NaN-in-X": lambda est: est.partial_fit(with_value(X, 2, 2, np.nan), Y),
+    "inf-in-X": lambda est: est.partial_fit(with_value(X, 2, 2, -np.inf), Y),
+    "1-d-X": lambda est: est.partial_fit(X[:, 0], Y),
+    "empty-X": lambda est: est.partial_fit(np.empty((0, 4)), np.empty(0, dtype=int)),
+    "negative-sample_weight": lambda est: est.partial_fit(X, Y, sample_weight=-np.ones(N)),
+    "sample_weight-wrong-length": lambda est: est.partial_fit(X, Y, sample_weight=np.ones(3)),
+    "all-zero-sample_weight": lambda est: est.partial_fit(X, Y, sample_weight=np.zeros(N)),
+}
+
+
+def outputs(est):
+    return (
+        est.predict(X),
+        est.predict_proba(X) if hasattr(est, "predict_proba") else est.decision_function(X),
+        est.lr_curve_.copy(),
+        est.loss_curve_.copy(),
+        (est.n_iter_, est.t_),
+    )
+
+
+def assert_same(a, b):
+    for left, right in zip(a, b, strict=True):
+        assert np.array_equal(left, right)
+
+
+@pytest.mark.parametrize("bad_call", BAD_PARTIAL_FITS.values(), ids=BAD_PARTIAL_FITS)
+@pytest.mark.parametrize("name", FITTED)
+def test_failed_partial_fit_leaves_a_fitted_estimator_as_it_was(name, bad_call):
+    est = FITTED[name]().fit(X, Y)
+    before = outputs(est)
+    with pytest.raises(ValueError):
+        bad_call(est)
+    assert_same(outputs(est), before)
+    # The stream then continues as if the failed call never happened.
+    est.partial_fit(X, Y)
+    reference = FITTED[name]().fit(X, Y).partial_fit(X, Y)
+    assert_same(outputs(est), outputs(reference))

@@ -1,0 +1,839 @@
+"""Behaviour of the public estimators.
+
+What is checked here: the recorded ``lr_curve_`` is the planned sequence and
+really is the rate the wrapped model used; estimators work in pipelines and
+(joblib-parallel, successive-halving) searches, clone and pickle, and never
+touch the schedule objects they are given; a fixed ``random_state`` gives
+bit-for-bit identical fits; ``partial_fit`` streams continue one fit (across
+pickling and past the horizon); early stopping, weights, sparse input,
+multi-output targets and ``verbose``.
+"""
+
+import pickle
+import re
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone, is_classifier
+from sklearn.datasets import make_classification, make_regression
+from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+from sklearn.linear_model import SGDClassifier, SGDRegressor
+from sklearn.model_selection import GridSearchCV, HalvingGridSearchCV, cross_validate
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler, scale
+from sklearn.utils import check_random_state, compute_class_weight, gen_batches
+
+import sklr
+from sklr import (
+    LRTuned,
+    LRTunedMLPClassifier,
+    LRTunedMLPRegressor,
+    LRTunedSGDClassifier,
+    LRTunedSGDRegressor,
+)
+from sklr._adapters import adapter_class
+from sklr._engine import split_validation
+from sklr.schedules import (
+    CosineDecay,
+    CosineWarmRestarts,
+    OneCycle,
+    PiecewiseConstant,
+    StepDecay,
+    Warmup,
+)
+
+N = 120  # rows; divisible by the batch size 30 used throughout
+BATCH = 30
+X_CLF, Y_CLF = make_classification(
+    n_samples=N, n_features=6, n_informative=4, n_classes=3, random_state=0
+)
+X_CLF = scale(X_CLF)
+_X_REG, _Y_REG = make_regression(n_samples=N, n_features=6, noise=10.0, random_state=0)
+X_REG, Y_REG = scale(_X_REG), scale(_Y_REG)
+X_BIN, Y_BIN = make_classification(
+    n_samples=N, n_features=6, n_informative=4, weights=[0.8], random_state=1
+)
+X_BIN = scale(X_BIN)
+
+# Every public estimator, small enough to fit in milliseconds.
+ESTIMATORS = {
+    "sgd-clf": lambda **kw: LRTunedSGDClassifier(**kw),
+    "sgd-reg": lambda **kw: LRTunedSGDRegressor(**kw),
+    "mlp-clf": lambda **kw: LRTunedMLPClassifier(hidden_layer_sizes=(8,), **kw),
+    "mlp-reg": lambda **kw: LRTunedMLPRegressor(hidden_layer_sizes=(8,), **kw),
+    "lrtuned-sgd-clf": lambda **kw: LRTuned(SGDClassifier(), **kw),
+    "lrtuned-sgd-reg": lambda **kw: LRTuned(SGDRegressor(), **kw),
+    "lrtuned-mlp-clf": lambda **kw: LRTuned(MLPClassifier(hidden_layer_sizes=(8,)), **kw),
+    "lrtuned-mlp-reg": lambda **kw: LRTuned(MLPRegressor(hidden_layer_sizes=(8,)), **kw),
+}
+STEP_MODES = {"epoch": {}, "batch": {"step_every": "batch", "batch_size": BATCH}}
+
+
+def data_for(est):
+    return (X_CLF, Y_CLF) if is_classifier(est) else (X_REG, Y_REG)
+
+
+def first_call_kwargs(est, y):
+    return {"classes": np.unique(y)} if is_classifier(est) else {}
+
+
+def weights(est):
+    """All learned parameters of the (wrapped) model, as one fresh flat array."""
+    model = getattr(est, "estimator_", est)
+    if hasattr(model, "coefs_"):
+        parts = [*model.coefs_, *model.intercepts_]
+    else:
+        parts = [model.coef_, model.intercept_]
+    return np.concatenate([np.ravel(p) for p in parts])
+
+
+def steps_per_epoch(est, n=N):
+    return -(-n // est.batch_size) if est.step_every == "batch" else 1
+
+
+def stream(est, X, y, n_calls, *, snapshot_after=(), **kwargs):
+    """Call partial_fit ``n_calls`` times on the same data; weights after chosen calls."""
+    snapshots = {}
+    for call in range(1, n_calls + 1):
+        extra = first_call_kwargs(est, y) if call == 1 else {}
+        est.partial_fit(X, y, **extra, **kwargs)
+        if call in snapshot_after:
+            snapshots[call] = weights(est)
+    return snapshots
+
+
+def state_of(schedule):
+    """Everything a schedule object holds, to detect any mutation."""
+    return pickle.dumps(schedule), repr(schedule.get_params(deep=True))
+
+
+# -- the recorded rate is the planned rate ---------------------------------------
+
+SCHEDULES = {
+    "constant": "constant",
+    "cosine-alias": "cosine",
+    "onecycle": OneCycle(),
+    "step": StepDecay(step_size=3, gamma=0.5),
+    "warmup-cosine": Warmup(CosineDecay(), warmup_steps=3),
+    "restarts": CosineWarmRestarts(period=4),
+}
+
+
+@pytest.mark.parametrize("mode", STEP_MODES)
+@pytest.mark.parametrize("schedule", SCHEDULES.values(), ids=SCHEDULES)
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_lr_curve_equals_simulate(name, schedule, mode):
+    est = ESTIMATORS[name](lr=0.05, schedule=schedule, max_iter=8, random_state=0)
+    est.set_params(**STEP_MODES[mode])
+    X, y = data_for(est)
+    est.fit(X, y)
+    spe = steps_per_epoch(est)
+    assert est.n_iter_ == 8
+    assert est.t_ == 8 * spe
+    assert len(est.loss_curve_) == 8
+    assert np.array_equal(est.lr_curve_, sklr.simulate(schedule, est.t_, lr=0.05))
+
+
+@pytest.mark.parametrize("mode", STEP_MODES)
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_default_fit_runs_exactly_max_iter_epochs(name, mode):
+    est = ESTIMATORS[name]().set_params(**STEP_MODES[mode])
+    assert 10 <= est.max_iter <= 100  # a plannable number of epochs, not 1000
+    X, y = data_for(est)
+    est.fit(X, y)
+    assert est.n_iter_ == est.max_iter
+    assert est.t_ == est.max_iter * steps_per_epoch(est)
+    assert len(est.lr_curve_) == est.t_
+    assert len(est.loss_curve_) == est.n_iter_
+    assert np.all(np.isfinite(est.loss_curve_))
+    assert not hasattr(est, "validation_scores_")
+    assert est.lr_events_ == []
+
+
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_fit_equals_a_stream_of_partial_fit_calls(name):
+    for mode in STEP_MODES.values():
+        params = dict(lr=0.02, schedule="cosine", max_iter=5, random_state=3, **mode)
+        fitted = ESTIMATORS[name](**params)
+        X, y = data_for(fitted)
+        fitted.fit(X, y)
+        streamed = ESTIMATORS[name](**params)
+        stream(streamed, X, y, 5)
+        assert np.array_equal(weights(fitted), weights(streamed))
+        assert np.array_equal(fitted.lr_curve_, streamed.lr_curve_)
+        assert np.array_equal(fitted.loss_curve_, streamed.loss_curve_)
+        assert (fitted.n_iter_, fitted.t_) == (streamed.n_iter_, streamed.t_)
+
+
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_fit_starts_over_after_partial_fit(name):
+    est = ESTIMATORS[name](lr=0.02, schedule="cosine", max_iter=4, random_state=0)
+    X, y = data_for(est)
+    first = weights(est.fit(X, y))
+    est.partial_fit(X, y)
+    est.partial_fit(X, y)
+    assert (est.n_iter_, est.t_, len(est.lr_curve_)) == (6, 6, 6)
+    est.fit(X, y)
+    assert (est.n_iter_, est.t_, len(est.lr_curve_)) == (4, 4, 4)
+    assert np.array_equal(weights(est), first)
+
+
+# -- searches, pipelines, clone, pickle --------------------------------------------
+
+
+def test_grid_search_over_lr_and_schedule_objects_in_parallel():
+    schedules = ["constant", CosineDecay(), OneCycle()]
+    before = [state_of(s) for s in schedules[1:]]
+    pipe = make_pipeline(StandardScaler(), LRTunedSGDClassifier(max_iter=6, random_state=0))
+    grid = {
+        "lrtunedsgdclassifier__lr": [0.01, 0.1],
+        "lrtunedsgdclassifier__schedule": schedules,
+    }
+    search = GridSearchCV(pipe, grid, cv=3, n_jobs=2, error_score="raise").fit(X_CLF, Y_CLF)
+    assert len(search.cv_results_["params"]) == 6
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    best = search.best_estimator_[-1]
+    assert np.array_equal(best.lr_curve_, sklr.simulate(best.schedule, 6, lr=best.lr))
+    assert [state_of(s) for s in schedules[1:]] == before
+
+
+def test_grid_search_over_a_nested_schedule_parameter():
+    step = StepDecay(step_size=2)
+    before = state_of(step)
+    pipe = make_pipeline(
+        StandardScaler(), LRTunedSGDClassifier(schedule=step, max_iter=6, random_state=0)
+    )
+    grid = {"lrtunedsgdclassifier__schedule__gamma": [0.1, 0.5]}
+    search = GridSearchCV(pipe, grid, cv=3, n_jobs=2, error_score="raise").fit(X_CLF, Y_CLF)
+    gamma = search.best_params_["lrtunedsgdclassifier__schedule__gamma"]
+    best = search.best_estimator_[-1]
+    expected = sklr.simulate(StepDecay(step_size=2, gamma=gamma), 6, lr=best.lr)
+    assert np.array_equal(best.lr_curve_, expected)
+    assert pipe[-1].schedule is step
+    assert state_of(step) == before
+
+
+def test_grid_search_over_a_list_of_grids_with_different_schedule_parameters():
+    step, cosine = StepDecay(step_size=2), CosineDecay()
+    before = [state_of(step), state_of(cosine)]
+    pipe = make_pipeline(StandardScaler(), LRTunedSGDClassifier(max_iter=6, random_state=0))
+    key = "lrtunedsgdclassifier__schedule"
+    grid = [
+        {key: [step], f"{key}__gamma": [0.1, 0.5]},
+        {key: [cosine], f"{key}__min_factor": [0.0, 0.2]},
+        {key: ["constant"], "lrtunedsgdclassifier__lr": [0.001, 0.01]},
+    ]
+    # n_jobs=1: mutation of the grid's objects would be visible in this process.
+    search = GridSearchCV(pipe, grid, cv=3, n_jobs=1, error_score="raise").fit(X_CLF, Y_CLF)
+    assert len(search.cv_results_["params"]) == 6
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    assert [state_of(step), state_of(cosine)] == before
+    for params in search.cv_results_["params"]:
+        est = clone(pipe).set_params(**clone(params, safe=False)).fit(X_CLF, Y_CLF)[-1]
+        assert np.array_equal(est.lr_curve_, sklr.simulate(est.schedule, 6, lr=est.lr))
+
+
+def test_halving_search_with_max_iter_as_resource():
+    est = LRTunedSGDClassifier(random_state=0)
+    grid = {"lr": [0.001, 0.01, 0.1], "schedule": ["constant", "cosine", OneCycle()]}
+    search = HalvingGridSearchCV(
+        est,
+        grid,
+        resource="max_iter",
+        min_resources=2,
+        max_resources=18,
+        factor=3,
+        cv=3,
+        random_state=0,
+        error_score="raise",
+    ).fit(X_CLF, Y_CLF)
+    assert list(search.n_resources_) == [2, 6, 18]
+    best = search.best_estimator_
+    assert best.max_iter == best.n_iter_ == 18
+    assert np.array_equal(best.lr_curve_, sklr.simulate(best.schedule, 18, lr=best.lr))
+
+
+def test_cross_validate_pipeline():
+    pipe = make_pipeline(
+        StandardScaler(), LRTuned(SGDClassifier(loss="log_loss"), schedule="onecycle", max_iter=8)
+    )
+    result = cross_validate(pipe, X_CLF, Y_CLF, cv=3, return_estimator=True)
+    assert np.all(result["test_score"] > 0.5)
+    for fitted in result["estimator"]:
+        assert np.array_equal(fitted[-1].lr_curve_, sklr.simulate("onecycle", 8, lr=0.01))
+
+
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_clone_keeps_params_and_drops_fit(name):
+    schedule = Warmup(CosineDecay(min_factor=0.1), warmup_steps=2)
+    est = ESTIMATORS[name](lr=0.03, schedule=schedule, max_iter=5, random_state=0)
+    X, y = data_for(est)
+    est.fit(X, y)
+    copy = clone(est)
+    assert repr(copy.get_params(deep=True)) == repr(est.get_params(deep=True))
+    assert copy.schedule is not schedule
+    assert not hasattr(copy, "lr_curve_") and not hasattr(copy, "estimator_")
+    copy.fit(X, y)
+    assert np.array_equal(weights(copy), weights(est))
+
+
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_pickled_fitted_model_predicts_identically(name):
+    est = ESTIMATORS[name](lr=0.03, schedule="cosine", max_iter=5, random_state=0)
+    X, y = data_for(est)
+    est.fit(X, y)
+    loaded = pickle.loads(pickle.dumps(est))
+    assert np.array_equal(loaded.predict(X), est.predict(X))
+    for method in ("predict_proba", "decision_function"):
+        if hasattr(est, method):
+            assert np.array_equal(getattr(loaded, method)(X), getattr(est, method)(X))
+    assert np.array_equal(loaded.lr_curve_, est.lr_curve_)
+
+
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_fit_leaves_the_schedule_object_alone(name):
+    schedule = Warmup(CosineDecay(min_factor=0.1), warmup_steps=2)
+    before = state_of(schedule)
+    est = ESTIMATORS[name](schedule=schedule, max_iter=5, random_state=0)
+    X, y = data_for(est)
+    est.fit(X, y)
+    stream(est, X, y, 7)  # past the horizon too
+    assert est.schedule is schedule
+    assert state_of(schedule) == before
+
+
+# -- reproducibility ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", STEP_MODES)
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_same_random_state_same_fit_bit_for_bit(name, mode):
+    make = ESTIMATORS[name]
+    params = dict(lr=0.05, schedule="onecycle", max_iter=5, **STEP_MODES[mode])
+    a = make(random_state=7, **params)
+    X, y = data_for(a)
+    a.fit(X, y)
+    b = make(random_state=7, **params).fit(X, y)
+    assert np.array_equal(a.lr_curve_, b.lr_curve_)
+    assert np.array_equal(weights(a), weights(b))
+    c = make(random_state=8, **params).fit(X, y)  # shuffled in another order
+    assert not np.array_equal(weights(a), weights(c))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: LRTunedSGDClassifier(schedule="cosine", max_iter=6, random_state=0),
+        lambda: LRTunedMLPClassifier((8,), batch_size=20, max_iter=6, random_state=0),
+    ],
+    ids=["sgd", "mlp"],
+)
+def test_same_fits_under_joblib_workers(make):
+    results = [
+        cross_validate(make(), X_CLF, Y_CLF, cv=3, n_jobs=n_jobs, return_estimator=True)
+        for n_jobs in (1, 2)
+    ]
+    for serial, parallel in zip(*(r["estimator"] for r in results), strict=True):
+        assert np.array_equal(serial.lr_curve_, parallel.lr_curve_)
+        assert np.array_equal(weights(serial), weights(parallel))
+
+
+SHUFFLED = {
+    "sgd-clf": lambda: LRTunedSGDClassifier(lr=0.01, max_iter=6, random_state=0),
+    "sgd-reg": lambda: LRTunedSGDRegressor(lr=0.01, max_iter=6, random_state=0),
+    "mlp-clf": lambda: LRTunedMLPClassifier(
+        (8,), lr=0.01, batch_size=20, max_iter=6, random_state=0
+    ),
+}
+
+
+@pytest.mark.parametrize("name", SHUFFLED)
+def test_each_epoch_is_shuffled_in_a_new_order(monkeypatch, name):
+    """An int random_state must not replay epoch 1's order every epoch.
+
+    scikit-learn's own ``partial_fit`` with an int ``random_state`` shuffles
+    every call the same way. Here the seed the engine hands the adapter for
+    each epoch is recorded: the seeds differ, and forcing the first one on
+    every epoch (the same order each epoch) changes the result. For the MLP,
+    plain scikit-learn replays the fit bit for bit from the recorded seeds.
+    """
+    tuned = SHUFFLED[name]()
+    adapter = adapter_class(tuned._make_model())
+    original = adapter.train_epoch
+    seeds = []
+
+    def record(self, X, y, sample_weight, classes, seed):
+        seeds.append(seed)
+        return original(self, X, y, sample_weight, classes, seed)
+
+    def repeat_first(self, X, y, sample_weight, classes, seed):
+        return original(self, X, y, sample_weight, classes, seeds[0])
+
+    X, y = data_for(tuned)
+    monkeypatch.setattr(adapter, "train_epoch", record)
+    tuned.fit(X, y)
+    assert len(seeds) == 6
+    assert len(set(seeds)) == 6
+    monkeypatch.setattr(adapter, "train_epoch", repeat_first)
+    same_order = SHUFFLED[name]().fit(X, y)
+    monkeypatch.undo()
+    assert np.array_equal(same_order.lr_curve_, tuned.lr_curve_)
+    assert not np.allclose(weights(same_order), weights(tuned), rtol=0, atol=1e-6)
+    if isinstance(tuned.estimator_, MLPClassifier):
+        raw = MLPClassifier((8,), learning_rate_init=0.01, batch_size=20, max_iter=1)
+        for seed in seeds:
+            raw.set_params(random_state=seed).partial_fit(X, y, classes=np.unique(y))
+        assert np.array_equal(weights(raw), weights(tuned))
+
+
+# -- partial_fit streams --------------------------------------------------------------
+
+STREAMS = {
+    "sgd-clf": lambda: LRTunedSGDClassifier(schedule="cosine", max_iter=8, random_state=0),
+    "sgd-reg-batch": lambda: LRTunedSGDRegressor(
+        schedule="onecycle", max_iter=8, step_every="batch", batch_size=BATCH, random_state=0
+    ),
+    "lrtuned-sgd-clf-batch": lambda: LRTuned(
+        SGDClassifier(average=True),
+        schedule="cosine",
+        max_iter=8,
+        step_every="batch",
+        batch_size=BATCH,
+        random_state=0,
+    ),
+    "mlp-clf-sgd": lambda: LRTunedMLPClassifier(
+        (8,), solver="sgd", lr=0.05, batch_size=BATCH, schedule="cosine", max_iter=8
+    ),
+    "mlp-clf-adam-batch": lambda: LRTunedMLPClassifier(
+        (8,), schedule="onecycle", max_iter=8, step_every="batch", batch_size=BATCH
+    ),
+    "lrtuned-mlp-reg-adam": lambda: LRTuned(
+        MLPRegressor(hidden_layer_sizes=(8,), batch_size=BATCH),
+        schedule="cosine",
+        max_iter=8,
+        random_state=1,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", STREAMS)
+def test_partial_fit_stream_survives_a_pickle_round_trip(name):
+    whole = STREAMS[name]()
+    if whole.random_state is None:
+        whole.set_params(random_state=4)
+    X, y = data_for(whole)
+    split = clone(whole)
+    stream(whole, X, y, 6)
+    stream(split, X, y, 3)
+    split = pickle.loads(pickle.dumps(split))
+    for _ in range(3):
+        split.partial_fit(X, y)
+    assert np.array_equal(weights(split), weights(whole))
+    assert np.array_equal(split.lr_curve_, whole.lr_curve_)
+    assert np.array_equal(split.loss_curve_, whole.loss_curve_)
+    expected = (6, 6 * steps_per_epoch(whole))
+    assert (split.n_iter_, split.t_) == (whole.n_iter_, whole.t_) == expected
+    assert np.array_equal(split.predict(X), whole.predict(X))
+
+
+@pytest.mark.parametrize("mode", STEP_MODES)
+@pytest.mark.parametrize("name", ["sgd-clf", "mlp-reg", "lrtuned-sgd-reg"])
+def test_partial_fit_past_the_horizon(name, mode):
+    X, y = data_for(ESTIMATORS[name]())
+    for schedule, floor in [(CosineDecay(min_factor=0.1), 0.1), (OneCycle(), None)]:
+        est = ESTIMATORS[name](lr=0.05, schedule=schedule, max_iter=4, random_state=0)
+        est.set_params(**STEP_MODES[mode])
+        snaps = stream(est, X, y, 7, snapshot_after=(6, 7))
+        spe = steps_per_epoch(est)
+        horizon = 4 * spe
+        assert (est.n_iter_, est.t_) == (7, 7 * spe)
+        assert len(est.lr_curve_) == est.t_
+        assert np.array_equal(est.lr_curve_[:horizon], sklr.simulate(schedule, horizon, lr=0.05))
+        after = est.lr_curve_[horizon:]
+        assert np.all(after == after[0])  # holds its value
+        if floor is None:  # one-cycle holds its final rate
+            assert after[0] == est.lr_curve_[horizon - 1]
+        else:  # cosine holds its floor
+            assert after[0] == pytest.approx(0.05 * floor, rel=1e-12)
+        assert not np.array_equal(snaps[6], snaps[7])  # still training
+    # A schedule that is not horizon-relative simply continues.
+    est = ESTIMATORS[name](lr=0.05, schedule=StepDecay(step_size=3, gamma=0.5), max_iter=4)
+    est.set_params(random_state=0, **STEP_MODES[mode])
+    stream(est, X, y, 7)
+    step = StepDecay(step_size=3, gamma=0.5)
+    assert np.array_equal(est.lr_curve_, sklr.simulate(step, est.t_, lr=0.05))
+
+
+# -- early stopping --------------------------------------------------------------------
+
+EARLY = {
+    "sgd-clf": lambda **kw: LRTunedSGDClassifier(lr=0.5, **kw),
+    "mlp-clf": lambda **kw: LRTunedMLPClassifier((8,), lr=0.05, **kw),
+    "lrtuned-mlp-clf-batch": lambda **kw: LRTuned(
+        MLPClassifier((8,)), lr=0.05, step_every="batch", batch_size=BATCH, **kw
+    ),
+}
+X_NOISY, Y_NOISY = make_classification(
+    n_samples=300, n_features=10, n_informative=4, flip_y=0.2, random_state=0
+)
+X_NOISY = scale(X_NOISY)
+
+
+@pytest.mark.parametrize("name", EARLY)
+def test_validation_scores_recorded_every_epoch(name):
+    est = EARLY[name](early_stopping=True, n_iter_no_change=50, max_iter=6, random_state=0)
+    est.fit(X_NOISY, Y_NOISY)
+    assert est.n_iter_ == 6
+    assert len(est.validation_scores_) == est.n_iter_
+    assert np.all((est.validation_scores_ >= 0) & (est.validation_scores_ <= 1))
+    assert "early_stop" not in [e["kind"] for e in est.lr_events_]
+
+
+@pytest.mark.parametrize("name", EARLY)
+def test_early_stopping_on_a_plateau(name):
+    # No accuracy can improve by tol=1, so every epoch after the first is stale.
+    est = EARLY[name](
+        schedule="cosine",
+        early_stopping=True,
+        n_iter_no_change=3,
+        tol=1.0,
+        max_iter=30,
+        random_state=0,
+    ).fit(X_NOISY, Y_NOISY)
+    assert est.n_iter_ == 4
+    assert len(est.validation_scores_) == est.n_iter_
+    stops = [e for e in est.lr_events_ if e["kind"] == "early_stop"]
+    assert len(stops) == 1 and stops[0]["epoch"] == est.n_iter_
+    # The plan stays the one over max_iter epochs, cut where training stopped.
+    spe = steps_per_epoch(est, n=270)
+    planned = sklr.simulate("cosine", 30 * spe, lr=est.lr)
+    assert np.array_equal(est.lr_curve_, planned[: est.t_])
+
+
+@pytest.mark.parametrize("name", EARLY)
+def test_restore_best_brings_back_the_best_epoch(name):
+    params = dict(early_stopping=True, n_iter_no_change=3, tol=0.0, max_iter=40, random_state=0)
+    best = EARLY[name](restore_best=True, **params).fit(X_NOISY, Y_NOISY)
+    last = EARLY[name](restore_best=False, **params).fit(X_NOISY, Y_NOISY)
+    scores = best.validation_scores_
+    assert np.array_equal(scores, last.validation_scores_)
+    assert scores[-1] < scores.max(), "precondition: the last epoch is not the best"
+    best_epoch = int(np.argmax(scores)) + 1
+    kinds = [e["kind"] for e in best.lr_events_]
+    assert kinds == ["early_stop", "restore_best"]
+    assert best.lr_events_[-1]["metric"] == scores.max()
+    assert [e["kind"] for e in last.lr_events_] == ["early_stop"]
+    assert not np.array_equal(best.predict(X_NOISY), last.predict(X_NOISY))
+    # Scored on the held-out rows, the restored model has the best score.
+    _, (X_val, y_val, _) = split_validation(
+        X_NOISY, Y_NOISY, None, fraction=0.1, stratify=True, rng=check_random_state(0)
+    )
+    assert best.score(X_val, y_val) == scores.max()
+    assert last.score(X_val, y_val) == scores[-1]
+    # And it is exactly the model after best_epoch epochs.
+    short = EARLY[name](restore_best=False, **{**params, "max_iter": best_epoch})
+    short.fit(X_NOISY, Y_NOISY)
+    assert np.array_equal(weights(best), weights(short))
+
+
+# -- weights, sparse input, multi-output ------------------------------------------------
+
+WEIGHTED = {
+    "sgd-clf": lambda **kw: LRTunedSGDClassifier(max_iter=10, **kw),
+    "sgd-clf-batch": lambda **kw: LRTunedSGDClassifier(
+        max_iter=10, step_every="batch", batch_size=BATCH, **kw
+    ),
+    "mlp-clf": lambda **kw: LRTunedMLPClassifier((8,), max_iter=30, **kw),
+    "lrtuned-mlp-clf-batch": lambda **kw: LRTuned(
+        MLPClassifier((8,)), max_iter=30, step_every="batch", batch_size=BATCH, **kw
+    ),
+}
+
+
+@pytest.mark.parametrize("name", WEIGHTED)
+def test_sample_weight_reaches_the_model(name):
+    plain = WEIGHTED[name](random_state=0).fit(X_BIN, Y_BIN)
+    ones = WEIGHTED[name](random_state=0).fit(X_BIN, Y_BIN, sample_weight=np.ones(N))
+    assert np.array_equal(weights(plain), weights(ones))
+    heavy = np.where(Y_BIN == 1, 20.0, 1.0)
+    tilted = WEIGHTED[name](random_state=0).fit(X_BIN, Y_BIN, sample_weight=heavy)
+    assert tilted.predict(X_BIN).sum() > plain.predict(X_BIN).sum()
+
+
+@pytest.mark.parametrize("mode", STEP_MODES)
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda **kw: LRTunedSGDClassifier(max_iter=6, random_state=0, **kw),
+        lambda **kw: LRTuned(SGDClassifier(**kw), max_iter=6, random_state=0),
+    ],
+    ids=["named", "lrtuned"],
+)
+def test_class_weight(make, mode):
+    keep = np.sort(np.r_[np.flatnonzero(Y_CLF != 2), np.flatnonzero(Y_CLF == 2)[:6]])
+    X, y = X_CLF[keep], Y_CLF[keep]  # class 2 is rare
+    batch = STEP_MODES[mode]
+    balanced = make(class_weight="balanced").set_params(**batch).fit(X, y)
+    resolved = compute_class_weight("balanced", classes=np.unique(y), y=y)
+    as_dict = dict(zip(np.unique(y), resolved, strict=True))
+    explicit = make(class_weight=as_dict).set_params(**batch).fit(X, y)
+    unweighted = make().set_params(**batch).fit(X, y)
+    assert np.array_equal(weights(balanced), weights(explicit))
+    assert not np.allclose(weights(balanced), weights(unweighted))
+    # Binary: a class weight is the same step as the same per-sample weight.
+    by_class = make(class_weight={0: 1.0, 1: 5.0}).set_params(**batch).fit(X_BIN, Y_BIN)
+    by_sample = make().set_params(**batch)
+    by_sample.fit(X_BIN, Y_BIN, sample_weight=np.where(Y_BIN == 1, 5.0, 1.0))
+    assert np.array_equal(weights(by_class), weights(by_sample))
+
+
+@pytest.mark.parametrize("mode", STEP_MODES)
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_sparse_input(name, mode):
+    est = ESTIMATORS[name](lr=0.05, schedule="cosine", max_iter=6, random_state=0)
+    est.set_params(**STEP_MODES[mode])
+    X, y = data_for(est)
+    X_sparse = sp.csr_matrix(np.where(np.abs(X) < 0.3, 0.0, X))
+    est.fit(X_sparse, y)
+    assert est.predict(X_sparse).shape == (N,)
+    assert np.array_equal(est.lr_curve_, sklr.simulate("cosine", est.t_, lr=0.05))
+    assert est.score(X_sparse, y) > (0.5 if is_classifier(est) else 0.3)
+    if isinstance(est.estimator_, MLPClassifier | MLPRegressor):
+        dense = clone(est).fit(X_sparse.toarray(), y)
+        np.testing.assert_allclose(weights(est), weights(dense), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: LRTunedMLPRegressor(hidden_layer_sizes=(16,), lr=0.02, max_iter=60),
+        lambda: LRTuned(MLPRegressor(hidden_layer_sizes=(16,)), lr=0.02, max_iter=60),
+        lambda: LRTunedMLPRegressor(
+            hidden_layer_sizes=(16,), lr=0.02, max_iter=60, step_every="batch", batch_size=BATCH
+        ),
+    ],
+    ids=["named", "lrtuned", "named-batch"],
+)
+def test_multi_output_mlp_regressor(make):
+    X, Y = make_regression(n_samples=N, n_features=5, n_targets=2, noise=1.0, random_state=0)
+    X, Y = scale(X), scale(Y)
+    est = make().set_params(random_state=0).fit(X, Y)
+    assert est.predict(X).shape == (N, 2)
+    assert est.n_outputs_ == 2
+    assert est.score(X, Y) > 0.8
+    streamed = make().set_params(random_state=0)
+    stream(streamed, X, Y, 3)
+    assert streamed.predict(X).shape == (N, 2)
+
+
+# -- verbose --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["sgd-clf", "mlp-reg", "lrtuned-mlp-clf"])
+def test_verbose_prints_one_line_per_epoch(name, capsys):
+    est = ESTIMATORS[name](lr=0.05, schedule="cosine", max_iter=4, verbose=1, random_state=0)
+    X, y = data_for(est)
+    est.fit(X, y)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 4
+    number = r"([-+0-9.eE]+|inf|nan)"
+    for epoch, line in enumerate(lines, start=1):
+        match = re.search(rf"epoch {epoch}\b.*lr {number}.*loss {number}", line)
+        assert match, line
+        assert float(match[1]) == pytest.approx(est.lr_curve_[epoch - 1], rel=1e-3)
+        assert float(match[2]) == pytest.approx(est.loss_curve_[epoch - 1], rel=1e-4)
+
+
+def test_verbose_zero_prints_nothing(capsys):
+    LRTunedMLPClassifier((8,), max_iter=3, random_state=0).fit(X_CLF, Y_CLF)
+    assert capsys.readouterr().out == ""
+
+
+# -- the recorded rate is the rate the model used ---------------------------------------
+
+ADAPTERS = {
+    "sgd-clf": lambda **kw: LRTunedSGDClassifier(lr=0.01, **kw),
+    "sgd-reg": lambda **kw: LRTunedSGDRegressor(lr=0.01, **kw),
+    "sgd-clf-batch": lambda **kw: LRTunedSGDClassifier(
+        lr=0.01, step_every="batch", batch_size=BATCH, **kw
+    ),
+    "lrtuned-sgd-reg-batch": lambda **kw: LRTuned(
+        SGDRegressor(), lr=0.01, step_every="batch", batch_size=BATCH, **kw
+    ),
+    # solver='sgd' with its default momentum=0.9
+    "mlp-clf-sgd": lambda **kw: LRTunedMLPClassifier((8,), solver="sgd", lr=0.05, **kw),
+    "mlp-clf-sgd-no-momentum": lambda **kw: LRTunedMLPClassifier(
+        (8,), solver="sgd", momentum=0.0, lr=0.05, **kw
+    ),
+    "mlp-clf-adam": lambda **kw: LRTunedMLPClassifier((8,), solver="adam", lr=0.01, **kw),
+    "mlp-reg-sgd-no-momentum": lambda **kw: LRTunedMLPRegressor(
+        hidden_layer_sizes=(8,), solver="sgd", momentum=0.0, lr=0.01, **kw
+    ),
+    "mlp-reg-adam": lambda **kw: LRTunedMLPRegressor(
+        hidden_layer_sizes=(8,), solver="adam", lr=0.01, **kw
+    ),
+    "lrtuned-mlp-clf-sgd-batch": lambda **kw: LRTuned(
+        MLPClassifier((8,), solver="sgd"), lr=0.05, step_every="batch", batch_size=BATCH, **kw
+    ),
+    "lrtuned-mlp-reg-adam-batch": lambda **kw: LRTuned(
+        MLPRegressor(hidden_layer_sizes=(8,), solver="adam"),
+        lr=0.01,
+        step_every="batch",
+        batch_size=BATCH,
+        **kw,
+    ),
+}
+
+
+def _boundary_schedule(make, k, factor):
+    spe = steps_per_epoch(make())
+    return PiecewiseConstant(boundaries=[k * spe], factors=[1.0, factor])
+
+
+@pytest.mark.parametrize("name", ADAPTERS)
+def test_a_million_fold_drop_freezes_the_weights(name):
+    """After the rate drops to 1e-6 of itself the weights must stop moving.
+
+    Measured over epochs 5..10, relative to the same epochs at a constant rate.
+    """
+    make = ADAPTERS[name]
+    drop = _boundary_schedule(make, 5, 1e-6)
+    moved = {}
+    for label, schedule in [("drop", drop), ("constant", "constant")]:
+        est = make(schedule=schedule, max_iter=10, random_state=0)
+        X, y = data_for(est)
+        snaps = stream(est, X, y, 10, snapshot_after=(5, 10))
+        moved[label] = np.abs(snaps[10] - snaps[5]).max()
+    assert moved["constant"] > 1e-3
+    assert moved["drop"] < 1e-3 * moved["constant"], moved
+
+
+@pytest.mark.parametrize("name", ADAPTERS)
+def test_schedules_that_differ_only_later_agree_until_then(name):
+    make = ADAPTERS[name]
+    later = _boundary_schedule(make, 4, 0.3)
+    runs = []
+    for schedule in (later, "constant"):
+        est = make(schedule=schedule, max_iter=10, random_state=0)
+        X, y = data_for(est)
+        runs.append(stream(est, X, y, 10, snapshot_after=(4, 10)))
+    assert np.array_equal(runs[0][4], runs[1][4])
+    assert not np.allclose(runs[0][10], runs[1][10], rtol=0, atol=1e-8)
+
+
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "csr"])
+@pytest.mark.parametrize(
+    "tuned_class, raw_class, X, y",
+    [
+        (LRTunedSGDClassifier, SGDClassifier, X_CLF, Y_CLF),
+        (LRTunedSGDClassifier, SGDClassifier, X_BIN, Y_BIN),
+        (LRTunedSGDRegressor, SGDRegressor, X_REG, Y_REG),
+    ],
+    ids=["multiclass", "binary", "regressor"],
+)
+def test_per_batch_sgd_equals_partial_fit_at_the_recorded_rates(
+    tuned_class, raw_class, X, y, sparse
+):
+    """The compiled per-batch path takes exactly partial_fit's steps at lr_curve_."""
+    if sparse:
+        X = sp.csr_matrix(np.where(np.abs(X) < 0.3, 0.0, X))
+    sw = np.random.RandomState(0).uniform(0.5, 2.0, size=N)
+    tuned = tuned_class(
+        lr=0.05,
+        schedule=Warmup(CosineDecay(), warmup_steps=3),
+        step_every="batch",
+        batch_size=32,  # 32, 32, 32, 24
+        shuffle=False,
+        max_iter=3,
+        average=False,
+        random_state=0,
+    ).fit(X, y, sample_weight=sw)
+    raw = raw_class(learning_rate="constant", shuffle=False, random_state=0)
+    kwargs = {"classes": np.unique(y)} if raw_class is SGDClassifier else {}
+    lrs = iter(tuned.lr_curve_)
+    for _ in range(3):
+        for rows in gen_batches(N, 32):
+            raw.set_params(eta0=next(lrs))
+            raw.partial_fit(X[rows], y[rows], sample_weight=sw[rows], **kwargs)
+    assert next(lrs, None) is None
+    assert tuned.t_ == 12
+    np.testing.assert_allclose(tuned.coef_, raw.coef_, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(tuned.intercept_, raw.intercept_, rtol=0, atol=1e-10)
+
+
+# -- regressions found while writing these tests ------------------------------------------
+
+
+def test_per_batch_mlp_initialisation_follows_random_state():
+    """random_state seeds the network's initial weights in per-batch mode too."""
+    params = dict(step_every="batch", batch_size=BATCH, shuffle=False, max_iter=2)
+    a = LRTunedMLPClassifier((8,), random_state=1, **params).fit(X_CLF, Y_CLF)
+    b = LRTunedMLPClassifier((8,), random_state=2, **params).fit(X_CLF, Y_CLF)
+    assert not np.array_equal(weights(a), weights(b))
+
+
+def test_per_batch_mlp_with_a_short_last_batch_does_not_warn():
+    """The last mini-batch of an epoch may be short; that is not a user error."""
+    est = LRTunedMLPClassifier((8,), step_every="batch", batch_size=32, max_iter=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        est.fit(X_CLF, Y_CLF)  # 120 rows: batches of 32, 32, 32 and 24
+    assert est.t_ == 8
+
+
+def test_per_batch_sgd_accepts_zero_weights_in_the_first_batch():
+    """Valid weights (some non-zero) must not fail because of how batches fall."""
+    sw = np.ones(N)
+    sw[:BATCH] = 0.0
+    epoch = LRTunedSGDClassifier(max_iter=3, random_state=0).fit(X_CLF, Y_CLF, sample_weight=sw)
+    batch = LRTunedSGDClassifier(step_every="batch", batch_size=BATCH, shuffle=False, max_iter=3)
+    batch.fit(X_CLF, Y_CLF, sample_weight=sw)
+    assert batch.t_ == 12 and epoch.t_ == 3
+
+
+@pytest.mark.parametrize("mode", STEP_MODES)
+@pytest.mark.parametrize(
+    "chunk_form",
+    [sp.csr_matrix, np.asfortranarray],
+    ids=["new-csr-per-call", "fortran-order"],
+)
+def test_sgd_stream_of_fresh_chunks(chunk_form, mode):
+    """Each partial_fit call trains on its own chunk, not on a cached earlier one.
+
+    Chunks are built afresh per call (as a streaming reader does), so an
+    earlier chunk may be freed and its id() reused by the next one.
+    """
+    rng = np.random.RandomState(0)
+    chunks = [rng.standard_normal((N, 6)) for _ in range(3)]
+    labels = (chunks[0][:, 0] > 0).astype(int)
+
+    def run(reload_between_calls):
+        est = LRTunedSGDClassifier(max_iter=5, random_state=0, **STEP_MODES[mode])
+        for i, chunk in enumerate(chunks):
+            est.partial_fit(chunk_form(chunk), labels, classes=[0, 1] if i == 0 else None)
+            if reload_between_calls:  # drops any cache
+                est = pickle.loads(pickle.dumps(est))
+        return weights(est)
+
+    assert np.array_equal(run(False), run(True))
+
+
+@pytest.mark.parametrize("mode", STEP_MODES)
+def test_sgd_stream_same_X_new_targets_and_weights(mode):
+    """partial_fit with the same X object but new y / sample_weight uses the new ones."""
+    new_weights = np.linspace(0.1, 3.0, N)
+    new_labels = 1 - Y_BIN
+
+    def run(reload_between_calls):
+        est = LRTunedSGDClassifier(max_iter=5, random_state=0, **STEP_MODES[mode])
+        est.partial_fit(X_BIN, Y_BIN, classes=[0, 1])
+        for y, sw in [(Y_BIN, new_weights), (new_labels, None)]:
+            if reload_between_calls:
+                est = pickle.loads(pickle.dumps(est))
+            est.partial_fit(X_BIN, y, sample_weight=sw)
+        return weights(est)
+
+    assert np.array_equal(run(False), run(True))
