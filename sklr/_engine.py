@@ -2,9 +2,35 @@
 
 It walks epochs (and mini-batches with ``step_every='batch'``), asks the
 controller for the factor of each step, injects ``lr * factor`` through the
-adapter *before* the step, and records what happened: ``lr_curve_`` gets the
-rate of each step taken, ``loss_curve_`` the training objective after each
-epoch, ``lr_events_`` every decision that was not a plain step.
+adapter *before* the step, checks the step for divergence, lets the policies
+react to the epoch, and records what happened: ``lr_curve_`` gets the rate of
+each accepted step, ``loss_curve_`` the training objective after each
+accepted epoch, ``lr_events_`` every decision that was not a plain step.
+
+Divergence
+----------
+After every epoch the engine checks, in this order:
+
+* the wrapped model's own overflow errors (``ValueError`` mentioning
+  overflow or non-finite weights);
+* a step whose L2 shrinkage ``lr * alpha * (1 - l1_ratio)`` reaches 1, which
+  makes scikit-learn's SGD reset the weights to zero on every sample (checked
+  before the step: the model would learn nothing);
+* non-finite loss or weights;
+* a loss above ``DIVERGENCE_FACTOR`` times the loss at the starting weights
+  (zero weights for SGD, the initial weights for an MLP), or above
+  ``DIVERGENCE_FACTOR`` times the best epoch so far while also above the
+  starting loss.
+
+With ``on_divergence='rollback'`` the weights *and* optimizer state are
+restored to what they were before the epoch (for the first epoch: the
+unfitted model, which re-initialises from the same seed), the rate is shrunk
+(by ``0.5`` on a first failure, by ``0.1`` on each consecutive one; the
+shrink stays for the rest of the fit) and the epoch is retried with the same
+shuffling. Once the shrink falls below ``MIN_SHRINK`` without a good epoch a
+:class:`DivergenceError` is raised. With ``'raise'`` that error comes at the
+first divergence. With ``step_every='batch'`` the unit checked and rolled back
+is the epoch's batches.
 """
 
 import time
@@ -18,39 +44,30 @@ from sklearn.utils import gen_batches
 #: drawn once per fit, keeps the per-epoch cost bounded on large data).
 LOSS_SAMPLE_SIZE = 10_000
 
+#: A loss this many times the starting loss (or the best loss, once below the
+#: starting loss) is divergence.
+DIVERGENCE_FACTOR = 10.0
+
+#: Rollback gives up when the rate has been shrunk below this fraction of
+#: what the schedule asked for (15 orders of magnitude).
+MIN_SHRINK = 1e-15
+
+_FIRST_SHRINK, _NEXT_SHRINK = 0.5, 0.1
+_OVERFLOW_MESSAGES = ("overflow", "non-finite", "infinity", "nan")
+
 _SEED_MAX = np.iinfo(np.int32).max
 
 
-class ScheduleController:
-    """Per-fit state of a plain schedule: its plan over the horizon.
-
-    The whole plan is one vectorised evaluation; steps past the horizon (a
-    ``partial_fit`` stream that runs longer than ``max_iter``) are evaluated
-    one by one, where horizon-relative schedules hold their last value.
-    """
-
-    def __init__(self, schedule, horizon):
-        self.schedule = schedule
-        self.horizon = horizon
-        self.plan = np.asarray(schedule(np.arange(horizon), horizon=horizon), dtype=float)
-        self.stopped = None
-
-    def factor(self, t):
-        if t < self.horizon:
-            return float(self.plan[t])
-        return float(self.schedule(t, horizon=self.horizon))
-
-    def observe(self, step, metrics):
-        """Feedback after an epoch; a plain schedule ignores it."""
-        return []
+class DivergenceError(ValueError):
+    """Training diverged and rolling back could not save it."""
 
 
 class Engine:
-    """Train one adapter's model under a schedule, one step at a time.
+    """Train one adapter's model under a controller, one step at a time.
 
     The engine is created by ``fit`` (or the first ``partial_fit``) and kept
     on the estimator, so a stream of ``partial_fit`` calls continues the same
-    step counter, schedule, random state and records.
+    step counter, schedule, policies, random state and records.
     """
 
     def __init__(
@@ -65,6 +82,7 @@ class Engine:
         rng,
         classes=None,
         verbose=0,
+        on_divergence="rollback",
     ):
         self.adapter = adapter
         self.controller = controller
@@ -75,14 +93,18 @@ class Engine:
         self.rng = rng
         self.classes = classes
         self.verbose = verbose
+        self.on_divergence = on_divergence
         self.t = 0
         self.n_iter = 0
+        self.shrink = 1.0
+        self.reference = None
+        self.best_loss = np.inf
         self.lr_curve = []
         self.loss_curve = []
         self.validation_scores = []
         self.events = []
 
-    # -- the loop --------------------------------------------------------------
+    # -- public loop -----------------------------------------------------------
 
     def fit(self, X, y, sample_weight, *, max_iter, validation=None, stopping=None):
         """Run up to ``max_iter`` epochs over ``(X, y)``.
@@ -106,19 +128,14 @@ class Engine:
         probe = self._loss_probe(X, y, sample_weight)
         best_score, best_state, best_epoch, stale = -np.inf, None, 0, 0
         for _ in range(max_iter):
-            loss, seconds = self.epoch(X, y, sample_weight, probe)
-            score = None
-            if validation is not None:
-                score = self.adapter.score(*validation)
-                self.validation_scores.append(score)
-            self._report(loss, score, seconds)
-            if stopping is None:
+            decision = self.epoch(X, y, sample_weight, probe, validation)
+            if decision == "stop":
+                break
+            if stopping is None or decision == "reject":
                 continue
+            score = self.validation_scores[-1]
             n_iter_no_change, tol, restore_best = stopping
-            if score > best_score + tol:
-                stale = 0
-            else:
-                stale += 1
+            stale = 0 if score > best_score + tol else stale + 1
             if score > best_score:
                 best_score, best_epoch = score, self.n_iter
                 best_state = self.adapter.snapshot() if restore_best else None
@@ -135,44 +152,144 @@ class Engine:
             self._event("restore_best", metric=best_score, detail=f"epoch {best_epoch}")
         return self
 
-    def epoch(self, X, y, sample_weight, probe=None):
-        """One epoch: one step, or one step per mini-batch. Returns (loss, seconds)."""
+    def epoch(self, X, y, sample_weight, probe=None, validation=None):
+        """One epoch: steps, divergence checks, the policies' verdict.
+
+        Returns the policies' decision: None, ``'stop'`` or ``'reject'``.
+        """
         start = time.process_time()
-        n = X.shape[0]
-        if self.step_every == "epoch":
-            lr = self._next_lr()
-            seed = int(self.rng.randint(_SEED_MAX))
-            loss = self.adapter.train_epoch(X, y, sample_weight, self.classes, seed)
-            self._record_steps([lr])
-        else:
-            order = self.rng.permutation(n) if self.shuffle else np.arange(n)
-            batches = [order[s] for s in gen_batches(n, self.batch_size)]
-            lrs = [self._lr_at(self.t + i) for i in range(len(batches))]
-            seed = int(self.rng.randint(_SEED_MAX))
-            loss = self.adapter.train_batches(
-                X, y, sample_weight, self.classes, batches, lrs, seed
-            )
-            self._record_steps(lrs)
-        if loss is None:
-            probe = probe or self._loss_probe(X, y, sample_weight)
-            loss = self.adapter.objective(*probe)
+        probe = probe or self._loss_probe(X, y, sample_weight)
+        batches = self._batches(X.shape[0])
+        seed = int(self.rng.randint(_SEED_MAX))
+        n_steps = 1 if batches is None else len(batches)
+        lrs, loss, before = self._steps_until_accepted(
+            X, y, sample_weight, probe, batches, n_steps, seed
+        )
+        score = None if validation is None else self.adapter.score(*validation)
+        decision = self._consult_policies(n_steps, lrs, loss, score)
+        if decision == "reject":
+            self.adapter.restore(before)
+            return decision
+        self.lr_curve.extend(float(lr) for lr in lrs)
+        self.t += n_steps
         self.n_iter += 1
-        self.loss_curve.append(float(loss))
-        return float(loss), time.process_time() - start
+        self.loss_curve.append(loss)
+        self.best_loss = min(self.best_loss, loss)
+        if score is not None:
+            self.validation_scores.append(score)
+        self._report(loss, score, time.process_time() - start)
+        return decision
+
+    # -- steps and divergence ----------------------------------------------------
+
+    def _steps_until_accepted(self, X, y, sample_weight, probe, batches, n_steps, seed):
+        """Take the epoch's steps, rolling back and shrinking while they diverge."""
+        guarded = self.on_divergence == "rollback" or self.controller.may_reject
+        consecutive = 0
+        while True:
+            before = self.adapter.snapshot() if guarded else None
+            lrs = self.lr * self.shrink * self.controller.factors(self.t, n_steps)
+            if self.reference is None:
+                self.reference = self.adapter.initial_objective(*probe, self.classes, seed)
+            loss, why = self._try_steps(X, y, sample_weight, probe, batches, lrs, seed)
+            if why is None:
+                return lrs, loss, before
+            consecutive += 1
+            shrink = _FIRST_SHRINK if consecutive == 1 else _NEXT_SHRINK
+            if self.on_divergence == "raise" or self.shrink * shrink < MIN_SHRINK:
+                raise DivergenceError(self._divergence_message(lrs, why))
+            self.adapter.restore(before)
+            self.shrink *= shrink
+            self._event(
+                "rollback",
+                lr_before=float(lrs[0]),
+                lr_after=float(lrs[0] * shrink),
+                metric=loss,
+                detail=why,
+            )
+
+    def _try_steps(self, X, y, sample_weight, probe, batches, lrs, seed):
+        """Run the steps at ``lrs``; return (loss, None) or (loss, why it diverged)."""
+        degenerate = self.adapter.degenerate(float(np.max(lrs)))
+        if degenerate:
+            return np.nan, degenerate
+        try:
+            with np.errstate(all="ignore"):
+                loss = self._run_steps(X, y, sample_weight, probe, batches, lrs, seed)
+        except (ValueError, FloatingPointError) as exc:
+            if not any(word in str(exc).lower() for word in _OVERFLOW_MESSAGES):
+                raise
+            return np.nan, f"the model reported: {exc}"
+        return loss, self._diverged(loss)
+
+    def _run_steps(self, X, y, sample_weight, probe, batches, lrs, seed):
+        adapter = self.adapter
+        if batches is None:
+            adapter.set_lr(lrs[0])
+            loss = adapter.train_epoch(X, y, sample_weight, self.classes, seed)
+        else:
+            loss = adapter.train_batches(X, y, sample_weight, self.classes, batches, lrs, seed)
+        if loss is None:
+            loss = adapter.objective(*probe)
+        return float(loss)
+
+    def _diverged(self, loss):
+        if not np.isfinite(loss):
+            return f"non-finite training loss ({loss})"
+        if not self.adapter.weights_finite():
+            return "non-finite weights"
+        if loss > DIVERGENCE_FACTOR * self.reference:
+            return (
+                f"loss {loss:.4g} above {DIVERGENCE_FACTOR:g}x the loss at the "
+                f"starting weights ({self.reference:.4g})"
+            )
+        if loss > self.reference and loss > DIVERGENCE_FACTOR * self.best_loss:
+            return f"loss {loss:.4g} above {DIVERGENCE_FACTOR:g}x the best so far"
+        return None
+
+    def _divergence_message(self, lrs, why):
+        tried = [e["lr_before"] for e in self.events if e["kind"] == "rollback"]
+        tried = [t for t in tried[-20:]] + [float(lrs[0])]
+        return (
+            f"Training diverged at step {self.t} (epoch {self.n_iter + 1}): {why}. "
+            f"Learning rates tried for this step: {', '.join(f'{v:.3g}' for v in tried)}. "
+            "Scale the input (e.g. StandardScaler) or lower lr"
+            + (
+                "; with on_divergence='rollback' sklr retries at lower rates."
+                if self.on_divergence == "raise"
+                else f"; the rate was shrunk to {MIN_SHRINK:g} of the schedule's "
+                "without a good step."
+            )
+        )
+
+    # -- policies ----------------------------------------------------------------
+
+    def _consult_policies(self, n_steps, lrs, loss, score):
+        if not self.controller.states:
+            return None
+        next_step = self.t + n_steps
+        lr_next = self.lr * self.shrink * float(self.controller.factors(next_step, 1)[0])
+        metrics = {"loss": loss, "val_score": score}
+        decision, kinds = self.controller.observe(metrics, lr_next)
+        lr_after = self.lr * self.shrink * float(self.controller.factors(next_step, 1)[0])
+        for kind in kinds:
+            metric = score if kind.startswith("val") else loss
+            self._event(
+                kind,
+                step=self.t if decision == "reject" else next_step,
+                lr_before=lr_next if decision != "reject" else float(lrs[0]),
+                lr_after=lr_after,
+                metric=metric,
+            )
+        return decision
 
     # -- pieces ----------------------------------------------------------------
 
-    def _lr_at(self, t):
-        return self.lr * self.controller.factor(t)
-
-    def _next_lr(self):
-        lr = self._lr_at(self.t)
-        self.adapter.set_lr(lr)
-        return lr
-
-    def _record_steps(self, lrs):
-        self.lr_curve.extend(float(lr) for lr in lrs)
-        self.t += len(lrs)
+    def _batches(self, n):
+        if self.step_every == "epoch":
+            return None
+        order = self.rng.permutation(n) if self.shuffle else np.arange(n)
+        return [order[s] for s in gen_batches(n, self.batch_size)]
 
     def _loss_probe(self, X, y, sample_weight):
         """The rows on which the training objective is measured each epoch."""
@@ -183,16 +300,16 @@ class Engine:
         sw = None if sample_weight is None else sample_weight[rows]
         return X[rows], y[rows], sw
 
-    def _event(self, kind, *, lr_before=None, lr_after=None, metric=None, detail=""):
+    def _event(self, kind, *, step=None, lr_before=None, lr_after=None, metric=None, detail=""):
         last = self.lr_curve[-1] if self.lr_curve else None
         self.events.append(
             {
-                "step": self.t,
+                "step": self.t if step is None else step,
                 "epoch": self.n_iter,
                 "kind": kind,
                 "lr_before": last if lr_before is None else lr_before,
                 "lr_after": last if lr_after is None else lr_after,
-                "metric": metric,
+                "metric": None if metric is None else float(metric),
                 "detail": detail,
             }
         )
@@ -219,8 +336,7 @@ def split_validation(X, y, sample_weight, *, fraction, stratify, rng):
     except ValueError as exc:
         raise ValueError(
             f"Cannot hold out validation_fraction={fraction} of {X.shape[0]} samples "
-            f"for early stopping: {exc} Increase validation_fraction or the data, "
-            "or set early_stopping=False."
+            f"for validation: {exc} Increase validation_fraction or the data."
         ) from exc
     train, val = parts[0::2], parts[1::2]
     if sample_weight is None:

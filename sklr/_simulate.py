@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .schedules import make_schedule
+from .policies import resolve
 
 
 def simulate(schedule, n_steps: int, lr: float = 1.0) -> np.ndarray:
@@ -10,13 +10,16 @@ def simulate(schedule, n_steps: int, lr: float = 1.0) -> np.ndarray:
 
     A fit of ``n_steps`` steps with no feedback policy records exactly this
     sequence in its ``lr_curve_``: the schedule is evaluated at steps
-    ``0 .. n_steps - 1`` with ``horizon=n_steps`` and scaled by ``lr``.
+    ``0 .. n_steps - 1`` with ``horizon=n_steps`` and scaled by ``lr``. For a
+    policy (:mod:`sklr.policies`) it shows the base schedule with no feedback:
+    what the fit does if the policy never reacts.
 
     Parameters
     ----------
-    schedule : str or Schedule
-        A schedule object or a string alias (see
-        :func:`sklr.schedules.make_schedule`).
+    schedule : str, Schedule or Policy
+        A schedule or policy object, or a string alias (see
+        :func:`sklr.schedules.make_schedule`; policies add ``'plateau'``,
+        ``'adaptive'`` and ``'bold_driver'``).
     n_steps : int
         Number of steps, >= 1; also the horizon.
     lr : float, default=1.0
@@ -34,7 +37,7 @@ def simulate(schedule, n_steps: int, lr: float = 1.0) -> np.ndarray:
     >>> sklr.simulate(sklr.schedules.CosineDecay(), 3, lr=1.0)
     array([1.  , 0.75, 0.25])
     """
-    schedule = make_schedule(schedule)
+    schedule = resolve(schedule)
     if not np.isfinite(lr) or lr <= 0:
         raise ValueError(f"lr must be a finite float > 0, got {lr!r}.")
     return lr * schedule(np.arange(n_steps), horizon=n_steps)

@@ -83,6 +83,22 @@ class Adapter:
     def restore(self, state):
         self.model.__dict__.clear()
         self.model.__dict__.update(copy.deepcopy(state))
+        self.release()
+
+    def weights(self):
+        """The model's learned arrays (empty before the first step)."""
+        return []
+
+    def weights_finite(self):
+        return all(np.isfinite(w).all() for w in self.weights())
+
+    def degenerate(self, lr):
+        """Why a step at ``lr`` cannot learn anything, or None."""
+        return None
+
+    def initial_objective(self, X, y, sample_weight, classes, seed):
+        """The training objective at the weights the first step starts from."""
+        raise NotImplementedError
 
 
 def weighted_mean(values, sample_weight):

@@ -11,7 +11,9 @@ fails loudly instead of silently freezing the rate. Supported range: the one
 pinned in ``pyproject.toml`` (scikit-learn >=1.6,<1.10).
 """
 
+import copy
 import functools
+import warnings
 
 import numpy as np
 import sklearn
@@ -65,6 +67,25 @@ class MLPAdapter(Adapter):
             # PyTorch's SGD, instead of fading in over ~1 / (1 - momentum) steps.
             optimizer.velocities = [v * (lr / old) for v in optimizer.velocities]
         setattr(optimizer, name, float(lr))
+
+    def weights(self):
+        return [*getattr(self.model, "coefs_", []), *getattr(self.model, "intercepts_", [])]
+
+    def initial_objective(self, X, y, sample_weight, classes, seed):
+        """The loss at the initial weights (not at zero output, which a network never has).
+
+        A copy of the network is initialised from the same seed as the first
+        step and run for one pass at a rate too small to move any weight
+        (1e-300), so its reported loss is the loss at the initial weights.
+        """
+        probe = copy.deepcopy(self.model)
+        probe.set_params(learning_rate_init=1e-300, shuffle=False)
+        probe.random_state = seed
+        kwargs = {} if isinstance(probe, MLPRegressor) else {"classes": classes}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            probe.partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+        return float(probe.loss_)
 
     def batch_step(self, X, y, sample_weight, classes, seed):
         # One update on all the rows, also for a short last batch (and no warning).

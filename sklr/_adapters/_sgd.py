@@ -154,6 +154,29 @@ class SGDAdapter(Adapter):
         state.pop("_kernel_cache", None)
         return state
 
+    def weights(self):
+        if not hasattr(self.model, "coef_"):
+            return []
+        return [self.model.coef_, self.model.intercept_]
+
+    def degenerate(self, lr):
+        m = self.model
+        l2_share = {"l2": 1.0, "elasticnet": 1.0 - m.l1_ratio}.get(m.penalty, 0.0)
+        shrink = lr * m.alpha * l2_share
+        if shrink >= 1.0:
+            return (
+                f"lr * alpha{'' if m.penalty == 'l2' else ' * (1 - l1_ratio)'} = {shrink:.3g} "
+                ">= 1: scikit-learn's SGD resets the weights to zero on every sample "
+                "at this rate"
+            )
+        return None
+
+    def initial_objective(self, X, y, sample_weight, classes, seed):
+        """The objective at zero weights, where scikit-learn's SGD starts."""
+        if not hasattr(self.model, "coef_"):
+            self._initialize(X, y, classes)
+        return self.objective(X, y, sample_weight)
+
     def objective(self, X, y, sample_weight):
         """Mean over the one-vs-rest problems of (weighted mean loss + alpha R(w))."""
         m = self.model

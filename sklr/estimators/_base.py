@@ -10,13 +10,13 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from .._adapters import adapter_class
-from .._engine import Engine, ScheduleController, split_validation
-from ..schedules import SCHEDULE_ALIASES, make_schedule
+from .._engine import Engine, split_validation
+from ..policies import ALIASES, Controller, policies_in, resolve
 
 #: Parameters every sklr estimator has, with sklr's meaning.
 COMMON_CONSTRAINTS = {
     "lr": [Interval(Real, 0, None, closed="neither")],
-    "schedule": [StrOptions(set(SCHEDULE_ALIASES)), HasMethods(["__call__", "get_params"])],
+    "schedule": [StrOptions(set(ALIASES)), HasMethods(["__call__", "get_params"])],
     "max_iter": [Interval(Integral, 1, None, closed="left")],
     "step_every": [StrOptions({"epoch", "batch"})],
     "shuffle": ["boolean"],
@@ -26,6 +26,7 @@ COMMON_CONSTRAINTS = {
     "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
     "tol": [Interval(Real, 0, None, closed="left")],
     "restore_best": ["boolean"],
+    "on_divergence": [StrOptions({"rollback", "raise"})],
     "verbose": ["verbose"],
 }
 
@@ -83,7 +84,7 @@ class LRTunedMixin:
         classes = self._check_classes(y, None)
         rng = check_random_state(self.random_state)
         validation = None
-        if self.early_stopping:
+        if self.early_stopping or self._monitors_validation():
             (X, y, sample_weight), validation = split_validation(
                 X,
                 y,
@@ -110,12 +111,20 @@ class LRTunedMixin:
             self._forget_fit()
             raise
 
+    def _monitors_validation(self):
+        return any(p.monitor == "val_score" for p in policies_in(resolve(self.schedule)))
+
     def _start_stream(self, X, y, sample_weight, classes):
         self._validate_params()
         if self.early_stopping:
             raise ValueError(
                 "early_stopping=True needs a held-out split and is not available "
                 "with partial_fit; use fit, or set early_stopping=False."
+            )
+        if self._monitors_validation():
+            raise ValueError(
+                "A policy with monitor='val_score' needs a held-out split, which "
+                "partial_fit does not have; use monitor='loss' or fit."
             )
         X, y = self._validate_xy(X, y, reset=True)
         sample_weight = self._check_sample_weight(sample_weight, X)
@@ -139,8 +148,8 @@ class LRTunedMixin:
             batch_size = self._batch_size(n_samples)
             steps_per_epoch = -(-n_samples // batch_size)
         horizon = self.max_iter * steps_per_epoch
-        schedule = make_schedule(self.schedule)
-        controller = ScheduleController(*self._checked_schedule(schedule, horizon))
+        schedule = resolve(self.schedule)
+        controller = Controller(*self._checked_schedule(schedule, horizon))
         model = self._make_model()
         if balanced_from is not None and getattr(model, "class_weight", None) == "balanced":
             weights = compute_class_weight("balanced", classes=classes, y=balanced_from)
@@ -157,6 +166,7 @@ class LRTunedMixin:
             rng=rng,
             classes=classes,
             verbose=self.verbose,
+            on_divergence=self.on_divergence,
         )
         return self._engine
 

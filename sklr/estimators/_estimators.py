@@ -107,6 +107,13 @@ _SGD_DOC_COMMON = """
     restore_best : bool, default=True
         With early stopping, end with the weights of the best validation
         epoch.
+    on_divergence : {'rollback', 'raise'}, default='rollback'
+        When an epoch diverges (overflow, non-finite or exploding loss, a
+        rate at which the penalty zeroes the weights), restore the weights
+        and optimizer state from before it, shrink the rate and retry
+        (``'rollback'``, recorded in ``lr_events_``), or raise
+        :class:`sklr.DivergenceError` (``'raise'``). See ``sklr._engine``
+        for the thresholds.
     verbose : int, default=0
         Print one line per epoch: epoch, LR, loss, validation score, seconds.
 """
@@ -123,8 +130,8 @@ _ATTRIBUTES_DOC = """
     t_ : int
         Steps taken.
     lr_events_ : list of dict
-        Decisions other than a plain step (early stop, restoring the best
-        epoch), each with ``step``, ``epoch``, ``kind``, ``lr_before``,
+        Decisions other than a plain step (rollbacks, policy changes, early
+        stop, restoring the best epoch), each with ``step``, ``epoch``, ``kind``, ``lr_before``,
         ``lr_after``, ``metric`` and ``detail``.
     estimator_ : estimator
         The trained scikit-learn model.
@@ -204,6 +211,7 @@ class LRTunedSGDClassifier(ClassifierMixin, _FlatSGD):
         n_iter_no_change=5,
         tol=1e-3,
         restore_best=True,
+        on_divergence="rollback",
         verbose=0,
     ):
         self.loss = loss
@@ -227,6 +235,7 @@ class LRTunedSGDClassifier(ClassifierMixin, _FlatSGD):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.restore_best = restore_best
+        self.on_divergence = on_divergence
         self.verbose = verbose
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
@@ -313,6 +322,7 @@ class LRTunedSGDRegressor(RegressorMixin, _FlatSGD):
         n_iter_no_change=5,
         tol=1e-3,
         restore_best=True,
+        on_divergence="rollback",
         verbose=0,
     ):
         self.loss = loss
@@ -334,6 +344,7 @@ class LRTunedSGDRegressor(RegressorMixin, _FlatSGD):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.restore_best = restore_best
+        self.on_divergence = on_divergence
         self.verbose = verbose
 
     def partial_fit(self, X, y, sample_weight=None):
@@ -474,6 +485,7 @@ class LRTunedMLPClassifier(ClassifierMixin, _FlatMLP):
         n_iter_no_change=10,
         tol=1e-4,
         restore_best=True,
+        on_divergence="rollback",
         verbose=0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -497,6 +509,7 @@ class LRTunedMLPClassifier(ClassifierMixin, _FlatMLP):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.restore_best = restore_best
+        self.on_divergence = on_divergence
         self.verbose = verbose
 
     def partial_fit(self, X, y, sample_weight=None, classes=None):
@@ -579,6 +592,7 @@ class LRTunedMLPRegressor(RegressorMixin, _FlatMLP):
         n_iter_no_change=10,
         tol=1e-4,
         restore_best=True,
+        on_divergence="rollback",
         verbose=0,
     ):
         self.loss = loss
@@ -603,6 +617,7 @@ class LRTunedMLPRegressor(RegressorMixin, _FlatMLP):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.restore_best = restore_best
+        self.on_divergence = on_divergence
         self.verbose = verbose
 
     def _multi_output(self):
@@ -708,6 +723,7 @@ class LRTuned(_Delegating, LRTunedBase):
         n_iter_no_change=5,
         tol=1e-3,
         restore_best=True,
+        on_divergence="rollback",
         verbose=0,
     ):
         self.estimator = estimator
@@ -723,6 +739,7 @@ class LRTuned(_Delegating, LRTunedBase):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.restore_best = restore_best
+        self.on_divergence = on_divergence
         self.verbose = verbose
 
     def _is_mlp(self):

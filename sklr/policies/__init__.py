@@ -1,0 +1,26 @@
+"""Feedback policies: schedules that listen to the loss or the validation score."""
+
+from ._controller import ALIASES, Controller, policies_in, resolve
+from ._policies import (
+    ADAPTIVE_MIN_LR,
+    POLICY_ALIASES,
+    Adaptive,
+    BoldDriver,
+    LiveState,
+    Policy,
+    ReduceOnPlateau,
+)
+
+__all__ = [
+    "ADAPTIVE_MIN_LR",
+    "ALIASES",
+    "POLICY_ALIASES",
+    "Adaptive",
+    "BoldDriver",
+    "Controller",
+    "LiveState",
+    "Policy",
+    "ReduceOnPlateau",
+    "policies_in",
+    "resolve",
+]

@@ -1,0 +1,95 @@
+"""The per-fit controller: a schedule tree with its policies bound to live state."""
+
+import numpy as np
+
+from ..schedules import SCHEDULE_ALIASES, Schedule, make_schedule
+from ._policies import POLICY_ALIASES, Policy
+
+ALIASES = {**SCHEDULE_ALIASES, **POLICY_ALIASES}
+
+
+def resolve(spec):
+    """The schedule or policy object that ``spec`` names (see ``make_schedule``)."""
+    return make_schedule(spec, aliases=ALIASES)
+
+
+def policies_in(schedule):
+    """Every policy in a schedule tree, outermost first."""
+    found = []
+    _walk(schedule, lambda s: found.append(s) if isinstance(s, Policy) else None)
+    return found
+
+
+def _children(schedule):
+    for value in schedule.get_params(deep=False).values():
+        if isinstance(value, Schedule):
+            yield value
+        elif isinstance(value, list | tuple):
+            yield from (v for v in value if isinstance(v, Schedule))
+
+
+def _walk(schedule, visit):
+    visit(schedule)
+    for child in _children(schedule):
+        _walk(child, visit)
+
+
+def bind(schedule, states):
+    """A copy of the tree whose policies are fresh live states (appended to ``states``).
+
+    Parts without a policy are shared, not copied; the tree passed in is
+    never modified.
+    """
+    if isinstance(schedule, Policy):
+        state = schedule.bind(bind(schedule.schedule, states))
+        states.append(state)
+        return state
+    params = schedule.get_params(deep=False)
+    changed = {}
+    for name, value in params.items():
+        if isinstance(value, Schedule):
+            bound = bind(value, states)
+        elif isinstance(value, list | tuple) and any(isinstance(v, Schedule) for v in value):
+            bound = type(value)(bind(v, states) if isinstance(v, Schedule) else v for v in value)
+        else:
+            continue
+        if bound is not value and (not isinstance(value, list | tuple) or bound != value):
+            changed[name] = bound
+    return type(schedule)(**{**params, **changed}) if changed else schedule
+
+
+class Controller:
+    """Factors of a fit's steps, and the policies' reactions at epoch ends.
+
+    Without a policy the whole plan over the horizon is one vectorised
+    evaluation; steps past the horizon (a ``partial_fit`` stream that runs
+    longer than ``max_iter``) are evaluated as they come, where
+    horizon-relative schedules hold their last value.
+    """
+
+    def __init__(self, schedule, horizon):
+        self.horizon = horizon
+        self.states = []
+        self.live = bind(schedule, self.states)
+        self.plan = None if self.states else self.live(np.arange(horizon), horizon=horizon)
+
+    @property
+    def may_reject(self):
+        return any(state.may_reject for state in self.states)
+
+    def factors(self, start, n):
+        """Factors of steps ``start .. start + n - 1``."""
+        if self.plan is not None and start + n <= self.horizon:
+            return self.plan[start : start + n]
+        return np.atleast_1d(self.live(np.arange(start, start + n), horizon=self.horizon))
+
+    def observe(self, metrics, next_lr):
+        """Let every policy react to an epoch; returns (decision, [event kinds])."""
+        decision, kinds = None, []
+        for state in self.states:
+            verdict, kind = state.observe(metrics, next_lr)
+            if kind is not None:
+                kinds.append(kind)
+            if verdict == "reject" or (verdict == "stop" and decision is None):
+                decision = verdict
+        return decision, kinds

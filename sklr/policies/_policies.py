@@ -1,0 +1,377 @@
+"""Feedback policies: schedules whose rate also answers the loss or validation score.
+
+A policy is a parameter object like any schedule. Evaluated on its own
+(``policy(t, horizon)``, :func:`sklr.simulate`) it gives its base schedule
+with no feedback. During a fit the engine binds it to a fresh live state
+(``policy.bind(base)``) that holds a multiplier of the base schedule and
+updates it at the end of every epoch; the policy object itself never
+changes, so a fitted estimator's ``schedule`` is still the object passed in.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ..schedules import Constant, Schedule
+
+_NON_NEGATIVE = Interval(Real, 0, None, closed="left")
+_MONITOR = [StrOptions({"loss", "val_score"})]
+
+#: Tolerance below which a reduction is not worth making (PyTorch's ``eps``).
+_EPS = 1e-8
+
+
+class Policy(Schedule):
+    """Base class of the feedback policies.
+
+    Subclasses define ``_live_class``, the per-fit state that reacts to the
+    monitored metric; the base schedule is the ``schedule`` parameter.
+    """
+
+    _live_class = None
+
+    def _factor(self, t, horizon):
+        # Without feedback a policy is its base schedule.
+        return self.schedule(t, horizon=horizon)
+
+    def bind(self, base):
+        """A fresh live state for one fit, multiplying ``base`` (already bound)."""
+        return self._live_class(self, base)
+
+    @property
+    def greater_is_better(self):
+        return self.monitor == "val_score"
+
+
+class LiveState(Schedule):
+    """Per-fit state of a policy: ``factor(t) = base(t) * scale``.
+
+    ``observe`` is called once per accepted epoch with the epoch's metrics and
+    returns ``(decision, kind)``: ``decision`` is None, ``'stop'`` (end the
+    fit) or ``'reject'`` (undo the epoch); ``kind`` names the change for
+    ``lr_events_`` (None when nothing changed).
+    """
+
+    #: Whether ``observe`` may ask the engine to undo the epoch just taken.
+    may_reject = False
+
+    def __init__(self, policy, base):
+        self.policy = policy
+        self.base = base
+        self.scale = 1.0
+
+    def _factor(self, t, horizon):
+        return self.base(t, horizon=horizon) * self.scale
+
+    def metric(self, metrics):
+        value = metrics.get(self.policy.monitor)
+        if value is None:
+            raise ValueError(
+                f"{type(self.policy).__name__}(monitor={self.policy.monitor!r}) needs a "
+                "validation score, but the fit has no validation split."
+            )
+        return value
+
+
+class _PlateauState(LiveState):
+    def __init__(self, policy, base):
+        super().__init__(policy, base)
+        self.mode = (
+            policy.mode
+            if policy.mode != "auto"
+            else ("max" if policy.greater_is_better else "min")
+        )
+        self.best = -np.inf if self.mode == "max" else np.inf
+        self.bad_epochs = 0
+        self.cooldown_counter = 0
+
+    def _is_better(self, value):
+        p = self.policy
+        if self.mode == "min":
+            edge = (
+                self.best * (1 - p.threshold)
+                if p.threshold_mode == "rel"
+                else self.best - p.threshold
+            )
+            return value < edge
+        edge = (
+            self.best * (1 + p.threshold) if p.threshold_mode == "rel" else self.best + p.threshold
+        )
+        return value > edge
+
+    def observe(self, metrics, next_lr):
+        value = self.metric(metrics)
+        p = self.policy
+        if self._is_better(value):
+            self.best = value
+            self.bad_epochs = 0
+        else:
+            self.bad_epochs += 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.bad_epochs = 0
+        if self.bad_epochs <= p.patience:
+            return None, None
+        reduced = max(self.scale * p.factor, p.min_factor)
+        changed = self.scale - reduced > _EPS
+        if changed:
+            self.scale = reduced
+        self.cooldown_counter = p.cooldown
+        self.bad_epochs = 0
+        return None, ("plateau_reduce" if changed else None)
+
+
+class ReduceOnPlateau(Policy):
+    r"""Cut the rate when the monitored metric stops improving.
+
+    PyTorch's ``ReduceLROnPlateau``, step for step: an epoch is *bad* unless
+    the metric beats the best so far by ``threshold`` (``'rel'``: below
+    ``best * (1 - threshold)`` in ``'min'`` mode, above
+    ``best * (1 + threshold)`` in ``'max'`` mode; ``'abs'``: by
+    ``threshold``); once the count of consecutive bad epochs *exceeds*
+    ``patience``, the multiplier is multiplied by ``factor`` (not below
+    ``min_factor``), the count restarts and ``cooldown`` epochs pass before
+    bad epochs count again. The factor at step ``t`` is
+    ``schedule(t) * multiplier``, so the policy can sit on top of any
+    decaying schedule; PyTorch's ``min_lr`` is ``min_factor * lr`` here, a
+    floor on the multiplier.
+
+    Parameters
+    ----------
+    schedule : Schedule, default=Constant()
+        The base schedule the multiplier applies to.
+    factor : float, default=0.1
+        Multiplier of each reduction, in (0, 1).
+    patience : int, default=10
+        Bad epochs tolerated before a reduction.
+    threshold : float, default=1e-4
+        Least improvement that counts.
+    threshold_mode : {'rel', 'abs'}, default='rel'
+        Whether ``threshold`` is relative to the best value or absolute.
+    cooldown : int, default=0
+        Epochs after a reduction during which bad epochs are not counted.
+    min_factor : float, default=0.0
+        Floor of the multiplier.
+    monitor : {'loss', 'val_score'}, default='loss'
+        The training objective, or the score on the validation split (which
+        the estimator then holds out even without ``early_stopping``).
+    mode : {'auto', 'min', 'max'}, default='auto'
+        Whether lower or higher is better; ``'auto'`` is ``'min'`` for the
+        loss and ``'max'`` for the validation score.
+
+    Examples
+    --------
+    >>> import sklr
+    >>> from sklr.policies import ReduceOnPlateau
+    >>> from sklr.schedules import CosineDecay
+    >>> # Without feedback (as simulate shows it) a policy is its base schedule.
+    >>> sklr.simulate(ReduceOnPlateau(CosineDecay()), 3)
+    array([1.  , 0.75, 0.25])
+    """
+
+    _live_class = _PlateauState
+    _parameter_constraints = {
+        "schedule": [callable],
+        "factor": [Interval(Real, 0, 1, closed="neither")],
+        "patience": [Interval(Integral, 0, None, closed="left")],
+        "threshold": [_NON_NEGATIVE],
+        "threshold_mode": [StrOptions({"rel", "abs"})],
+        "cooldown": [Interval(Integral, 0, None, closed="left")],
+        "min_factor": [_NON_NEGATIVE],
+        "monitor": _MONITOR,
+        "mode": [StrOptions({"auto", "min", "max"})],
+    }
+
+    def __init__(
+        self,
+        schedule=Constant(),  # noqa: B008 - schedules are stateless
+        factor=0.1,
+        patience=10,
+        threshold=1e-4,
+        threshold_mode="rel",
+        cooldown=0,
+        min_factor=0.0,
+        monitor="loss",
+        mode="auto",
+    ):
+        self.schedule = schedule
+        self.factor = factor
+        self.patience = patience
+        self.threshold = threshold
+        self.threshold_mode = threshold_mode
+        self.cooldown = cooldown
+        self.min_factor = min_factor
+        self.monitor = monitor
+        self.mode = mode
+
+
+#: scikit-learn stops its 'adaptive' rate once it would go below this.
+ADAPTIVE_MIN_LR = 1e-6
+
+
+class _AdaptiveState(LiveState):
+    def __init__(self, policy, base):
+        super().__init__(policy, base)
+        self.best = -np.inf if policy.greater_is_better else np.inf
+        self.no_improvement = 0
+
+    def observe(self, metrics, next_lr):
+        value = self.metric(metrics)
+        p = self.policy
+        if p.greater_is_better:
+            stale = value < self.best + p.tol
+            self.best = max(self.best, value)
+        else:
+            stale = value > self.best - p.tol
+            self.best = min(self.best, value)
+        self.no_improvement = self.no_improvement + 1 if stale else 0
+        if self.no_improvement < p.n_iter_no_change:
+            return None, None
+        if next_lr <= ADAPTIVE_MIN_LR:
+            return "stop", "adaptive_stop"
+        self.scale *= p.factor
+        self.no_improvement = 0
+        return None, "adaptive_reduce"
+
+
+class Adaptive(Policy):
+    r"""scikit-learn's ``learning_rate='adaptive'``, on any base schedule.
+
+    As scikit-learn's SGD does it: an epoch counts as *no improvement* when
+    the loss is above ``best - tol`` (or the validation score below
+    ``best + tol``); after ``n_iter_no_change`` such epochs in a row the
+    multiplier is multiplied by ``factor`` (scikit-learn divides by 5) and
+    the count restarts, unless the rate is already at or below ``1e-6``, in
+    which case training stops (recorded as ``'adaptive_stop'`` in
+    ``lr_events_``). scikit-learn's MLP waits one epoch longer (it reduces
+    once the count *exceeds* ``n_iter_no_change``); sklr follows its SGD.
+
+    Parameters
+    ----------
+    schedule : Schedule, default=Constant()
+        The base schedule the multiplier applies to.
+    factor : float, default=0.2
+        Multiplier of each reduction, in (0, 1).
+    n_iter_no_change : int, default=5
+        Epochs without improvement before a reduction.
+    tol : float, default=1e-3
+        Least improvement that counts.
+    monitor : {'loss', 'val_score'}, default='loss'
+        The training objective, or the validation score.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.preprocessing import scale
+    >>> from sklr import LRTunedSGDClassifier
+    >>> from sklr.policies import Adaptive
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = LRTunedSGDClassifier(lr=0.1, schedule=Adaptive(n_iter_no_change=2),
+    ...                            max_iter=40, random_state=0).fit(scale(X), y)
+    >>> [e["kind"] for e in clf.lr_events_][:2]
+    ['adaptive_reduce', 'adaptive_reduce']
+    """
+
+    _live_class = _AdaptiveState
+    _parameter_constraints = {
+        "schedule": [callable],
+        "factor": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [_NON_NEGATIVE],
+        "monitor": _MONITOR,
+    }
+
+    def __init__(
+        self,
+        schedule=Constant(),  # noqa: B008 - schedules are stateless
+        factor=0.2,
+        n_iter_no_change=5,
+        tol=1e-3,
+        monitor="loss",
+    ):
+        self.schedule = schedule
+        self.factor = factor
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.monitor = monitor
+
+
+class _BoldDriverState(LiveState):
+    may_reject = True
+
+    def __init__(self, policy, base):
+        super().__init__(policy, base)
+        self.previous = None
+
+    def observe(self, metrics, next_lr):
+        value = self.metric(metrics)
+        p = self.policy
+        if self.previous is None:
+            self.previous = value
+            return None, None
+        improved = value > self.previous if p.greater_is_better else value < self.previous
+        if improved:
+            self.previous = value
+            self.scale *= p.increase
+            return None, "bold_increase"
+        self.scale *= p.decrease
+        return "reject", "bold_undo"
+
+
+class BoldDriver(Policy):
+    r"""Grow the rate while the loss falls; undo and shrink when it rises.
+
+    After an epoch whose loss fell below the previous accepted epoch's, the
+    multiplier grows by ``increase``; after one whose loss did not fall, that
+    epoch's update is undone (weights and optimizer state restored, its steps
+    removed from ``lr_curve_`` and recorded as ``'bold_undo'`` in
+    ``lr_events_``) and the multiplier shrinks by ``decrease``. The first
+    epoch sets the reference. An undone epoch still counts towards
+    ``max_iter``, so a fit under this policy may end with ``n_iter_ <
+    max_iter`` accepted epochs.
+
+    Parameters
+    ----------
+    increase : float, default=1.05
+        Growth after a good epoch, >= 1.
+    decrease : float, default=0.5
+        Shrink after a bad epoch, in (0, 1).
+    schedule : Schedule, default=Constant()
+        The base schedule the multiplier applies to.
+    monitor : {'loss', 'val_score'}, default='loss'
+        The training objective, or the validation score.
+
+    Examples
+    --------
+    >>> from sklr.policies import BoldDriver
+    >>> BoldDriver(increase=1.1)([0, 5])
+    array([1., 1.])
+    """
+
+    _live_class = _BoldDriverState
+    _parameter_constraints = {
+        "increase": [Interval(Real, 1, None, closed="left")],
+        "decrease": [Interval(Real, 0, 1, closed="neither")],
+        "schedule": [callable],
+        "monitor": _MONITOR,
+    }
+
+    def __init__(
+        self,
+        increase=1.05,
+        decrease=0.5,
+        schedule=Constant(),  # noqa: B008 - schedules are stateless
+        monitor="loss",
+    ):
+        self.increase = increase
+        self.decrease = decrease
+        self.schedule = schedule
+        self.monitor = monitor
+
+
+POLICY_ALIASES = {
+    "plateau": ReduceOnPlateau,
+    "adaptive": Adaptive,
+    "bold_driver": BoldDriver,
+}
