@@ -17,15 +17,17 @@ After every epoch the engine checks, in this order:
   makes scikit-learn's SGD reset the weights to zero on every sample (checked
   before the step: the model would learn nothing);
 * non-finite loss or weights;
-* a loss above ``DIVERGENCE_FACTOR`` times the loss at the starting weights
-  (zero weights for SGD, the initial weights for an MLP), or above
-  ``DIVERGENCE_FACTOR`` times the best epoch so far while also above the
-  starting loss.
+* an objective at the end of the epoch above ``DIVERGENCE_FACTOR`` (10) times
+  the objective at the starting weights (zero weights for SGD, the initial
+  weights for an MLP), or back above that starting objective and above
+  ``RISE_FACTOR`` (2) times the best epoch so far. For models that report a
+  running loss (MLP: an average over the epoch's mini-batches) the end-of-epoch
+  objective is measured on ``CHECK_SAMPLE_SIZE`` rows of the loss subsample.
 
 With ``on_divergence='rollback'`` the weights *and* optimizer state are
 restored to what they were before the epoch (for the first epoch: the
 unfitted model, which re-initialises from the same seed), the rate is shrunk
-(by ``0.5`` on a first failure, by ``0.1`` on each consecutive one; the
+(by ``0.5`` on a first failure, by ``0.25`` on each consecutive one; the
 shrink stays for the rest of the fit) and the epoch is retried with the same
 shuffling. Once the shrink falls below ``MIN_SHRINK`` without a good epoch a
 :class:`DivergenceError` is raised. With ``'raise'`` that error comes at the
@@ -44,15 +46,24 @@ from sklearn.utils import gen_batches
 #: drawn once per fit, keeps the per-epoch cost bounded on large data).
 LOSS_SAMPLE_SIZE = 10_000
 
+#: Rows on which the end-of-epoch objective is checked when the model reports
+#: a running loss (an average over the epoch, which hides an epoch that ends
+#: in ruins).
+CHECK_SAMPLE_SIZE = 1_000
+
 #: A loss this many times the starting loss (or the best loss, once below the
 #: starting loss) is divergence.
 DIVERGENCE_FACTOR = 10.0
+
+#: A loss back above the starting loss and this many times the best so far is
+#: divergence too (a slow blow-up that no single epoch makes 10x worse).
+RISE_FACTOR = 2.0
 
 #: Rollback gives up when the rate has been shrunk below this fraction of
 #: what the schedule asked for (15 orders of magnitude).
 MIN_SHRINK = 1e-15
 
-_FIRST_SHRINK, _NEXT_SHRINK = 0.5, 0.1
+_FIRST_SHRINK, _NEXT_SHRINK = 0.5, 0.25
 _OVERFLOW_MESSAGES = ("overflow", "non-finite", "infinity", "nan")
 
 _SEED_MAX = np.iinfo(np.int32).max
@@ -174,7 +185,6 @@ class Engine:
         self.t += n_steps
         self.n_iter += 1
         self.loss_curve.append(loss)
-        self.best_loss = min(self.best_loss, loss)
         if score is not None:
             self.validation_scores.append(score)
         self._report(loss, score, time.process_time() - start)
@@ -191,8 +201,9 @@ class Engine:
             lrs = self.lr * self.shrink * self.controller.factors(self.t, n_steps)
             if self.reference is None:
                 self.reference = self.adapter.initial_objective(*probe, self.classes, seed)
-            loss, why = self._try_steps(X, y, sample_weight, probe, batches, lrs, seed)
+            (loss, end_loss), why = self._try_steps(X, y, sample_weight, probe, batches, lrs, seed)
             if why is None:
+                self.best_loss = min(self.best_loss, end_loss)
                 return lrs, loss, before
             consecutive += 1
             shrink = _FIRST_SHRINK if consecutive == 1 else _NEXT_SHRINK
@@ -212,15 +223,15 @@ class Engine:
         """Run the steps at ``lrs``; return (loss, None) or (loss, why it diverged)."""
         degenerate = self.adapter.degenerate(float(np.max(lrs)))
         if degenerate:
-            return np.nan, degenerate
+            return (np.nan, np.nan), degenerate
         try:
             with np.errstate(all="ignore"):
-                loss = self._run_steps(X, y, sample_weight, probe, batches, lrs, seed)
+                loss, end_loss = self._run_steps(X, y, sample_weight, probe, batches, lrs, seed)
         except (ValueError, FloatingPointError) as exc:
             if not any(word in str(exc).lower() for word in _OVERFLOW_MESSAGES):
                 raise
-            return np.nan, f"the model reported: {exc}"
-        return loss, self._diverged(loss)
+            return (np.nan, np.nan), f"the model reported: {exc}"
+        return (loss, end_loss), self._diverged(end_loss)
 
     def _run_steps(self, X, y, sample_weight, probe, batches, lrs, seed):
         adapter = self.adapter
@@ -231,20 +242,28 @@ class Engine:
             loss = adapter.train_batches(X, y, sample_weight, self.classes, batches, lrs, seed)
         if loss is None:
             loss = adapter.objective(*probe)
-        return float(loss)
+            return float(loss), float(loss)
+        if not np.isfinite(loss):
+            return float(loss), float(loss)
+        check = tuple(None if a is None else a[:CHECK_SAMPLE_SIZE] for a in probe)
+        return float(loss), float(adapter.objective(*check))
 
     def _diverged(self, loss):
-        if not np.isfinite(loss):
-            return f"non-finite training loss ({loss})"
+        """Why the objective ``loss`` at the end of an epoch means divergence, or None."""
         if not self.adapter.weights_finite():
             return "non-finite weights"
+        if not np.isfinite(loss):
+            return f"non-finite training loss ({loss})"
         if loss > DIVERGENCE_FACTOR * self.reference:
             return (
                 f"loss {loss:.4g} above {DIVERGENCE_FACTOR:g}x the loss at the "
                 f"starting weights ({self.reference:.4g})"
             )
-        if loss > self.reference and loss > DIVERGENCE_FACTOR * self.best_loss:
-            return f"loss {loss:.4g} above {DIVERGENCE_FACTOR:g}x the best so far"
+        if loss > self.reference and loss > RISE_FACTOR * self.best_loss:
+            return (
+                f"loss {loss:.4g} back above the starting loss ({self.reference:.4g}) "
+                f"and {RISE_FACTOR:g}x the best so far ({self.best_loss:.4g})"
+            )
         return None
 
     def _divergence_message(self, lrs, why):

@@ -18,6 +18,7 @@ import warnings
 import numpy as np
 import sklearn
 from sklearn.neural_network import MLPRegressor
+from sklearn.neural_network._base import LOSS_FUNCTIONS
 from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOptimizer
 
 from ._base import Adapter
@@ -75,8 +76,7 @@ class MLPAdapter(Adapter):
         """The loss at the initial weights (not at zero output, which a network never has).
 
         A copy of the network is initialised from the same seed as the first
-        step and run for one pass at a rate too small to move any weight
-        (1e-300), so its reported loss is the loss at the initial weights.
+        step by one pass at a rate too small to move any weight (1e-300).
         """
         probe = copy.deepcopy(self.model)
         probe.set_params(learning_rate_init=1e-300, shuffle=False)
@@ -85,7 +85,10 @@ class MLPAdapter(Adapter):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             probe.partial_fit(X, y, sample_weight=sample_weight, **kwargs)
-        return float(probe.loss_)
+        return _objective(probe, X, y, sample_weight)
+
+    def objective(self, X, y, sample_weight):
+        return _objective(self.model, X, y, sample_weight)
 
     def batch_step(self, X, y, sample_weight, classes, seed):
         # One update on all the rows, also for a short last batch (and no warning).
@@ -97,6 +100,26 @@ class MLPAdapter(Adapter):
         kwargs = {} if isinstance(self.model, MLPRegressor) else {"classes": classes}
         self.model.partial_fit(X, y, sample_weight=sample_weight, **kwargs)
         return float(self.model.loss_)
+
+
+def _objective(m, X, y, sample_weight):
+    """The loss plus L2 penalty of network ``m`` at its current weights.
+
+    The network's own definition, normalised by the number (or total weight)
+    of the rows given (its running ``loss_`` divides the penalty by each
+    mini-batch's size instead).
+    """
+    output = m._forward_pass_fast(X, check_input=False)
+    name = m.loss
+    if isinstance(m, MLPRegressor):
+        target = np.asarray(y, dtype=float).reshape(output.shape)
+    else:
+        target = m._label_binarizer.transform(y)
+        name = "binary_log_loss" if m.out_activation_ == "logistic" else "log_loss"
+    loss = LOSS_FUNCTIONS[name](target, output, sample_weight)
+    norm = X.shape[0] if sample_weight is None else sample_weight.sum()
+    squares = sum(float(np.dot(w.ravel(), w.ravel())) for w in m.coefs_)
+    return float(loss + 0.5 * m.alpha * squares / norm)
 
 
 @functools.cache
