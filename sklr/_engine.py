@@ -129,9 +129,17 @@ class Engine:
             self.adapter.release()
 
     def partial_epoch(self, X, y, sample_weight):
-        """One epoch of a ``partial_fit`` stream."""
+        """One epoch of a ``partial_fit`` stream.
+
+        Each call brings new data, whose loss is not comparable with the best
+        loss on earlier chunks: the rise check restarts from the loss of the
+        current weights on this chunk.
+        """
         try:
-            return self.epoch(X, y, sample_weight)
+            probe = self._loss_probe(X, y, sample_weight)
+            if self.t > 0:
+                self.best_loss = self.adapter.objective(*_head(probe, CHECK_SAMPLE_SIZE))
+            return self.epoch(X, y, sample_weight, probe)
         finally:
             self.adapter.release()
 
@@ -245,8 +253,7 @@ class Engine:
             return float(loss), float(loss)
         if not np.isfinite(loss):
             return float(loss), float(loss)
-        check = tuple(None if a is None else a[:CHECK_SAMPLE_SIZE] for a in probe)
-        return float(loss), float(adapter.objective(*check))
+        return float(loss), float(adapter.objective(*_head(probe, CHECK_SAMPLE_SIZE)))
 
     def _diverged(self, loss):
         """Why the objective ``loss`` at the end of an epoch means divergence, or None."""
@@ -342,6 +349,11 @@ class Engine:
             f"{seconds:.3f} s",
             flush=True,
         )
+
+
+def _head(arrays, n):
+    """The first ``n`` rows of each of ``(X, y, sample_weight)``."""
+    return tuple(None if a is None else a[:n] for a in arrays)
 
 
 def split_validation(X, y, sample_weight, *, fraction, stratify, rng):
