@@ -1,6 +1,6 @@
 """sklr: learning-rate schedules and policies for scikit-learn estimators."""
 
-from . import policies, schedules
+from . import finder, policies, schedules
 from ._engine import DivergenceError
 from ._simulate import simulate
 from .estimators import (
@@ -10,6 +10,7 @@ from .estimators import (
     LRTunedSGDClassifier,
     LRTunedSGDRegressor,
 )
+from .finder import lr_find
 
 __version__ = "0.1.0"
 
@@ -21,6 +22,8 @@ __all__ = [
     "LRTunedSGDClassifier",
     "LRTunedSGDRegressor",
     "policies",
+    "finder",
+    "lr_find",
     "schedules",
     "simulate",
     "__version__",

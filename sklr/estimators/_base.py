@@ -11,11 +11,12 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 
 from .._adapters import adapter_class
 from .._engine import Engine, split_validation
+from ..finder import choose_lr
 from ..policies import ALIASES, Controller, policies_in, resolve
 
 #: Parameters every sklr estimator has, with sklr's meaning.
 COMMON_CONSTRAINTS = {
-    "lr": [Interval(Real, 0, None, closed="neither")],
+    "lr": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
     "schedule": [StrOptions(set(ALIASES)), HasMethods(["__call__", "get_params"])],
     "max_iter": [Interval(Integral, 1, None, closed="left")],
     "step_every": [StrOptions({"epoch", "batch"})],
@@ -93,7 +94,8 @@ class LRTunedMixin:
                 stratify=is_classifier(self),
                 rng=rng,
             )
-        engine = self._start_engine(X, y, classes, rng, balanced_from=y)
+        lr = self._resolve_lr(X, y, sample_weight, classes, rng)
+        engine = self._start_engine(X, y, classes, rng, lr, balanced_from=y)
         stopping = (
             (self.n_iter_no_change, self.tol, self.restore_best) if self.early_stopping else None
         )
@@ -129,7 +131,9 @@ class LRTunedMixin:
         X, y = self._validate_xy(X, y, reset=True)
         sample_weight = self._check_sample_weight(sample_weight, X)
         classes = self._check_classes(y, classes, streaming=True)
-        engine = self._start_engine(X, y, classes, check_random_state(self.random_state))
+        rng = check_random_state(self.random_state)
+        lr = self._resolve_lr(X, y, sample_weight, classes, rng)
+        engine = self._start_engine(X, y, classes, rng, lr)
         engine.partial_epoch(X, y, sample_weight)
         return self._publish(engine)
 
@@ -140,7 +144,14 @@ class LRTunedMixin:
         self._engine.partial_epoch(X, y, sample_weight)
         return self._publish(self._engine)
 
-    def _start_engine(self, X, y, classes, rng, balanced_from=None):
+    def _resolve_lr(self, X, y, sample_weight, classes, rng):
+        """The base rate: ``lr``, or with ``lr='auto'`` the one chosen on the training data."""
+        if self.lr != "auto":
+            return float(self.lr)
+        self.lr_finder_ = choose_lr(self, X, y, sample_weight, classes, rng)
+        return self.lr_finder_.lr
+
+    def _start_engine(self, X, y, classes, rng, lr, balanced_from=None):
         n_samples = X.shape[0]
         steps_per_epoch = 1
         batch_size = None
@@ -159,7 +170,7 @@ class LRTunedMixin:
         self._engine = Engine(
             adapter,
             controller,
-            lr=float(self.lr),
+            lr=lr,
             step_every=self.step_every,
             batch_size=batch_size,
             shuffle=self.shuffle,

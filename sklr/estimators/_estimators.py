@@ -63,7 +63,7 @@ class _FlatSGD(_Delegating, LRTunedBase):
 
     def _make_model(self):
         params = {p: getattr(self, p) for p in self._model_params}
-        return self._model_class(**params, eta0=self.lr)
+        return self._model_class(**params)
 
     def _batch_size(self, n_samples):
         return _check_batch_size(self.batch_size, n_samples)
@@ -72,9 +72,13 @@ class _FlatSGD(_Delegating, LRTunedBase):
 _SGD_SHARED = ("loss", "penalty", "alpha", "l1_ratio", "fit_intercept", "epsilon", "average")
 
 _SGD_DOC_COMMON = """
-    lr : float, default=0.01
+    lr : float or 'auto', default=0.01
         Base (peak) learning rate; the rate at step ``t`` is
-        ``lr * schedule(t, horizon)``.
+        ``lr * schedule(t, horizon)``. ``'auto'`` chooses it at the start of
+        ``fit`` for the schedule in use (an LR range test, then a short race
+        of candidate rates under the schedule; see
+        :func:`sklr.finder.choose_lr`) and keeps the result in
+        ``lr_finder_``.
     schedule : str or Schedule, default='constant'
         A schedule object from :mod:`sklr.schedules` or one of its string
         aliases (``'constant'``, ``'step'``, ``'cosine'``, ``'onecycle'``, ...).
@@ -133,6 +137,8 @@ _ATTRIBUTES_DOC = """
         Decisions other than a plain step (rollbacks, policy changes, early
         stop, restoring the best epoch), each with ``step``, ``epoch``, ``kind``, ``lr_before``,
         ``lr_after``, ``metric`` and ``detail``.
+    lr_finder_ : LRFinderResult
+        With ``lr='auto'``: the range test, the race and the chosen ``lr``.
     estimator_ : estimator
         The trained scikit-learn model.
     n_features_in_ : int
@@ -405,9 +411,9 @@ class _FlatMLP(_Delegating, LRTunedBase):
             return min(200, n_samples)
         return _check_batch_size(self.batch_size, n_samples)
 
-    def _start_engine(self, X, y, classes, rng, balanced_from=None):
+    def _start_engine(self, X, y, classes, rng, lr, balanced_from=None):
         self._batch_size(X.shape[0])
-        return super()._start_engine(X, y, classes, rng, balanced_from)
+        return super()._start_engine(X, y, classes, rng, lr, balanced_from)
 
 
 def _mlp_constraints(model_class):
@@ -760,10 +766,10 @@ class LRTuned(_Delegating, LRTunedBase):
             return min(200, n_samples)
         return _check_batch_size(size, n_samples)
 
-    def _start_engine(self, X, y, classes, rng, balanced_from=None):
+    def _start_engine(self, X, y, classes, rng, lr, balanced_from=None):
         if self._is_mlp():
             self._batch_size(X.shape[0])
-        return super()._start_engine(X, y, classes, rng, balanced_from)
+        return super()._start_engine(X, y, classes, rng, lr, balanced_from)
 
     def _multi_output(self):
         return isinstance(self.estimator, MLPRegressor)

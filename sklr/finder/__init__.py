@@ -1,0 +1,21 @@
+"""The LR range test and the choice of ``lr='auto'``."""
+
+from ._finder import (
+    RACE_MULTIPLIERS,
+    LRFinderResult,
+    choose_lr,
+    lr_find,
+    minimum,
+    steepest,
+    valley,
+)
+
+__all__ = [
+    "RACE_MULTIPLIERS",
+    "LRFinderResult",
+    "choose_lr",
+    "lr_find",
+    "minimum",
+    "steepest",
+    "valley",
+]

@@ -1,0 +1,304 @@
+"""The LR range test (``lr_find``) and the choice behind ``lr='auto'``."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.base import clone, is_classifier
+from sklearn.utils import check_random_state
+
+from .._adapters import adapter_class
+from .._engine import split_validation
+
+#: Loss smoothing of the range test (fastai's exponential moving average).
+SMOOTHING = 0.98
+
+#: The sweep stops once the smoothed loss exceeds this multiple of its best.
+STOP_FACTOR = 4.0
+
+#: Rows per mini-batch of the sweep at most; larger data is subsampled so that
+#: a sweep costs at most one epoch of ``num * MAX_BATCH`` rows.
+MAX_BATCH = 256
+
+#: Candidate peaks of the race behind ``lr='auto'``: the range test's valley
+#: times these multipliers (the best one-cycle peak lies 10-100x above the
+#: valley, the best constant rate near it).
+RACE_MULTIPLIERS = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
+
+#: Share of the training data held out to score the race.
+RACE_HOLDOUT = 0.2
+
+
+@dataclass
+class LRFinderResult:
+    """What an LR range test found.
+
+    Attributes
+    ----------
+    lrs : ndarray
+        The learning rate of each step taken (exponentially spaced).
+    losses : ndarray
+        The smoothed training loss before each step.
+    raw_losses : ndarray
+        The unsmoothed loss of each step's mini-batch.
+    suggestion : float
+        The suggested learning rate.
+    method : str
+        How ``suggestion`` was chosen: ``'valley'``, ``'steepest'`` or
+        ``'minimum'``.
+    suggestions : dict
+        The suggestion of every method.
+    lr : float or None
+        With ``lr='auto'``: the rate chosen for the schedule in use.
+    race : dict
+        With ``lr='auto'``: each candidate rate and its held-out score.
+    """
+
+    lrs: np.ndarray
+    losses: np.ndarray
+    raw_losses: np.ndarray
+    suggestion: float
+    method: str
+    suggestions: dict
+    lr: float | None = None
+    race: dict = field(default_factory=dict)
+
+
+def valley(lrs, losses):
+    """fastai's 'valley': two-thirds down the longest decreasing run of the loss.
+
+    The longest (not necessarily contiguous) strictly decreasing subsequence
+    of the losses is found; the suggestion lies at ``start + s + s // 2``
+    with ``s = (end - start) / 3`` (fastai's indices).
+    """
+    n = len(losses)
+    longest = [1] * n
+    start = end = 0
+    for i in range(1, n):
+        for j in range(i):
+            if losses[i] < losses[j] and longest[i] < longest[j] + 1:
+                longest[i] = longest[j] + 1
+            if longest[end] < longest[i]:
+                end = i
+                start = end - longest[end]
+    sections = (end - start) / 3
+    return float(lrs[start + int(sections) + int(sections / 2)])
+
+
+def steepest(lrs, losses):
+    """fastai's 'steep': where the loss falls fastest per unit of log-rate."""
+    slopes = np.diff(losses) / np.diff(np.log(lrs))
+    return float(lrs[int(np.argmin(slopes))])
+
+
+def minimum(lrs, losses):
+    """fastai's 'minimum': a tenth of the rate at the lowest loss."""
+    return float(lrs[int(np.argmin(losses))]) / 10.0
+
+
+SUGGESTIONS = {"valley": valley, "steepest": steepest, "minimum": minimum}
+
+
+def lr_find(
+    estimator,
+    X,
+    y,
+    *,
+    start=1e-6,
+    end=10.0,
+    num=100,
+    method="valley",
+    sample_weight=None,
+    random_state=None,
+):
+    """Sweep the learning rate exponentially over mini-batches: the LR range test.
+
+    A clone of ``estimator`` (the object passed in is never touched) takes
+    ``num`` steps, one per mini-batch, at rates spaced exponentially from
+    ``start`` to ``end``; the training loss of each mini-batch is recorded
+    before its step and smoothed as fastai does (exponential moving average,
+    ``beta = 0.98``, debiased). The sweep stops early once the smoothed loss
+    exceeds ``4x`` its best or is no longer finite. The suggestions follow
+    fastai's definitions on the recorded curve less its first ``num // 10``
+    and last 5 points.
+
+    The sweep visits the rows once: mini-batches of ``ceil(n / num)`` rows,
+    and data larger than ``num * 256`` rows is subsampled, so it costs at
+    most about one epoch.
+
+    Parameters
+    ----------
+    estimator : sklr estimator or SGD/MLP scikit-learn model
+        What to test; its own ``lr`` and ``schedule`` are ignored.
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+    start, end : float, default=1e-6, 10.0
+        First and last rate of the sweep.
+    num : int, default=100
+        Number of steps.
+    method : {'valley', 'steepest', 'minimum'}, default='valley'
+        Which suggestion to return as ``suggestion``.
+    sample_weight : array-like of shape (n_samples,), default=None
+    random_state : int, RandomState instance or None, default=None
+        Drives the row order, the subsample and the model's initialisation.
+
+    Returns
+    -------
+    result : LRFinderResult
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from sklearn.preprocessing import scale
+    >>> from sklr import LRTunedSGDClassifier, lr_find
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> result = lr_find(LRTunedSGDClassifier(loss="log_loss"), scale(X), y, random_state=0)
+    >>> result.method, bool(1e-6 < result.suggestion < 10)
+    ('valley', True)
+    """
+    if method not in SUGGESTIONS:
+        raise ValueError(f"method must be one of {sorted(SUGGESTIONS)}, got {method!r}.")
+    if not (0 < start < end) or not np.isfinite(end):
+        raise ValueError(f"Need 0 < start < end, got start={start!r}, end={end!r}.")
+    if int(num) != num or num < 10:
+        raise ValueError(f"num must be an integer >= 10, got {num!r}.")
+    est = _as_sklr(estimator)
+    est._validate_params()
+    X, y = est._validate_xy(X, y, reset=True)
+    sample_weight = est._check_sample_weight(sample_weight, X)
+    classes = est._check_classes(y, None)
+    return sweep(
+        est,
+        X,
+        y,
+        sample_weight,
+        classes,
+        check_random_state(random_state),
+        start=start,
+        end=end,
+        num=int(num),
+        method=method,
+    )
+
+
+def sweep(est, X, y, sample_weight, classes, rng, *, start, end, num, method="valley"):
+    """The range test on validated data (see :func:`lr_find`)."""
+    rows = _sweep_rows(X.shape[0], num, rng)
+    batch = max(1, -(-len(rows) // num))
+    model = est._make_model()
+    adapter = adapter_class(model)(model, shuffle=False)
+    lrs = np.geomspace(start, end, num)
+    raw, smooth = [], []
+    average, best = 0.0, np.inf
+    seed = int(rng.randint(np.iinfo(np.int32).max))
+    with np.errstate(all="ignore"):
+        for i, lr in enumerate(lrs):
+            batch_rows = rows[(i * batch) % len(rows) :][:batch]
+            loss = _step(adapter, X, y, sample_weight, classes, batch_rows, lr, seed, first=i == 0)
+            if not np.isfinite(loss):
+                break
+            raw.append(loss)
+            average = SMOOTHING * average + (1 - SMOOTHING) * loss
+            smooth.append(average / (1 - SMOOTHING ** (i + 1)))
+            best = min(best, smooth[-1])
+            if smooth[-1] > STOP_FACTOR * best:
+                break
+    adapter.release()
+    n = len(smooth)
+    lrs, smooth = lrs[:n], np.asarray(smooth)
+    kept = slice(num // 10, max(num // 10 + 2, n - 5))
+    cut_lrs, cut_losses = lrs[kept], smooth[kept]
+    if len(cut_losses) < 2:
+        cut_lrs, cut_losses = lrs, smooth
+    if len(cut_losses) < 2:
+        raise ValueError(
+            f"The range test diverged at its first steps (from lr={start:g}); "
+            "lower start or scale the input."
+        )
+    suggestions = {name: f(cut_lrs, cut_losses) for name, f in SUGGESTIONS.items()}
+    return LRFinderResult(
+        lrs=lrs,
+        losses=smooth,
+        raw_losses=np.asarray(raw),
+        suggestion=suggestions[method],
+        method=method,
+        suggestions=suggestions,
+    )
+
+
+def _step(adapter, X, y, sample_weight, classes, rows, lr, seed, first):
+    """The mini-batch's loss before a step at ``lr``, then the step."""
+    sw = None if sample_weight is None else sample_weight[rows]
+    Xb, yb = X[rows], y[rows]
+    before = None
+    if not adapter.reports_loss:
+        before = (
+            adapter.initial_objective(Xb, yb, sw, classes, seed)
+            if first
+            else adapter.objective(Xb, yb, sw)
+        )
+    try:
+        reported = adapter.train_batches(X, y, sample_weight, classes, [rows], [lr], seed)
+    except (ValueError, FloatingPointError):
+        return np.inf
+    loss = reported if before is None else before
+    return float(loss) if adapter.weights_finite() else np.inf
+
+
+def _sweep_rows(n, num, rng):
+    """One shuffled pass over the rows, subsampled to ``num * MAX_BATCH`` rows."""
+    order = rng.permutation(n)
+    return order[: num * MAX_BATCH]
+
+
+def _as_sklr(estimator):
+    if hasattr(estimator, "_make_model"):
+        return clone(estimator)
+    from ..estimators import LRTuned  # a plain scikit-learn model: wrap it
+
+    return LRTuned(clone(estimator))
+
+
+def choose_lr(est, X, y, sample_weight, classes, rng):
+    """The rate behind ``lr='auto'``: a range test, then a race under the schedule.
+
+    1. The range test (:func:`lr_find`, 'valley') on the training data.
+    2. A race: each candidate ``valley * m`` for ``m`` in ``RACE_MULTIPLIERS``
+       trains under the estimator's own schedule for its own ``max_iter``
+       epochs on the same random ``1 / len(candidates)`` of the training part
+       (``1 - RACE_HOLDOUT`` of the data) and is scored on the held-out part.
+       The best score wins (ties: the lower rate).
+
+    The race costs about one plain fit (its candidates share one fit's
+    rows x epochs), the range test about one epoch.
+    """
+    result = sweep(est, X, y, sample_weight, classes, rng, start=1e-6, end=10.0, num=100)
+    candidates = [result.suggestion * m for m in RACE_MULTIPLIERS]
+    (X_tr, y_tr, sw_tr), validation = split_validation(
+        X, y, sample_weight, fraction=RACE_HOLDOUT, stratify=is_classifier(est), rng=rng
+    )
+    share = max(1, X_tr.shape[0] // len(candidates))
+    rows = np.sort(rng.permutation(X_tr.shape[0])[:share])
+    if is_classifier(est):
+        rows = _cover_classes(rows, y_tr, classes)
+    sw = None if sw_tr is None else sw_tr[rows]
+    seed = int(rng.randint(np.iinfo(np.int32).max))
+    scores = {}
+    for lr in candidates:
+        racer = clone(est).set_params(
+            lr=lr, random_state=seed, early_stopping=False, verbose=0, on_divergence="rollback"
+        )
+        try:
+            racer.fit(X_tr[rows], y_tr[rows], sample_weight=sw)
+            scores[lr] = racer.score(validation[0], validation[1], sample_weight=validation[2])
+        except ValueError:
+            scores[lr] = -np.inf
+    result.race = scores
+    result.lr = max(candidates, key=lambda lr: (scores[lr], -lr))
+    return result
+
+
+def _cover_classes(rows, y, classes):
+    """Add one row of every class the subsample misses (classifiers need them all)."""
+    missing = np.setdiff1d(classes, y[rows])
+    extra = [int(np.flatnonzero(y == c)[0]) for c in missing if np.any(y == c)]
+    return np.sort(np.concatenate([rows, extra]).astype(int)) if extra else rows
