@@ -1,0 +1,171 @@
+"""The LR range test and lr='auto'."""
+
+import importlib.util
+import pathlib
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import load_breast_cancer, load_digits
+from sklearn.linear_model import SGDClassifier
+from sklearn.preprocessing import StandardScaler
+
+from sklr import LRTunedMLPClassifier, LRTunedSGDClassifier, lr_find
+from sklr.finder import RACE_MULTIPLIERS, minimum, steepest, valley
+from sklr.finder._finder import SMOOTHING
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def scaled(loader):
+    X, y = loader(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+DIGITS = scaled(load_digits)
+CANCER = scaled(load_breast_cancer)
+
+
+def test_sweep_is_exponential_and_smoothed_as_fastai():
+    X, y = CANCER
+    r = lr_find(
+        LRTunedSGDClassifier(loss="log_loss"), X, y, start=1e-5, end=1.0, num=50, random_state=0
+    )
+    n = len(r.lrs)
+    assert np.allclose(r.lrs, np.geomspace(1e-5, 1.0, 50)[:n])
+    avg, expected = 0.0, []
+    for i, loss in enumerate(r.raw_losses):
+        avg = SMOOTHING * avg + (1 - SMOOTHING) * loss
+        expected.append(avg / (1 - SMOOTHING ** (i + 1)))
+    assert np.allclose(r.losses, expected)
+
+
+def test_sweep_stops_once_the_loss_blows_up():
+    X, y = CANCER
+    r = lr_find(LRTunedSGDClassifier(loss="log_loss"), X, y, end=1e4, random_state=0)
+    assert len(r.lrs) < 100
+    assert r.losses[-1] > 4 * r.losses.min() or not np.isfinite(r.raw_losses[-1])
+
+
+def test_the_callers_estimator_is_untouched_and_results_reproduce():
+    X, y = DIGITS
+    est = LRTunedSGDClassifier(loss="log_loss", lr=0.5)
+    before = pickle.dumps(est)
+    a = lr_find(est, X, y, random_state=3)
+    b = lr_find(est, X, y, random_state=3)
+    assert pickle.dumps(est) == before and not hasattr(est, "coef_")
+    assert np.array_equal(a.losses, b.losses) and a.suggestion == b.suggestion
+
+
+def test_a_plain_scikit_learn_model_is_accepted():
+    X, y = CANCER
+    r = lr_find(SGDClassifier(loss="log_loss"), X, y, random_state=0)
+    assert r.method == "valley" and set(r.suggestions) == {"valley", "steepest", "minimum"}
+
+
+def test_sweep_costs_at_most_about_one_epoch():
+    X, y = DIGITS
+    est = LRTunedSGDClassifier(loss="log_loss")
+    seen = []
+    from sklr._adapters._sgd import SGDAdapter
+
+    original = SGDAdapter.train_batches
+
+    def counting(self, X, y, sw, classes, batches, lrs, seed):
+        seen.extend(len(b) for b in batches)
+        return original(self, X, y, sw, classes, batches, lrs, seed)
+
+    SGDAdapter.train_batches = counting
+    try:
+        lr_find(est, X, y, random_state=0)
+    finally:
+        SGDAdapter.train_batches = original
+    assert sum(seen) <= X.shape[0] + 100
+
+
+@pytest.mark.parametrize(
+    "method, losses, expected",
+    [
+        # steepest: largest drop per log-step between points 2 and 3
+        ("steepest", [5, 4.9, 4.8, 2.0, 1.9, 1.8], 2),
+        # minimum: a tenth of the rate at the lowest loss (index 4)
+        ("minimum", [5, 4, 3, 2, 1, 3], 4),
+    ],
+)
+def test_suggestion_methods_follow_their_definitions(method, losses, expected):
+    lrs = np.geomspace(1e-4, 1e1, len(losses))
+    fn = {"steepest": steepest, "minimum": minimum}[method]
+    factor = 0.1 if method == "minimum" else 1.0
+    assert fn(lrs, np.asarray(losses, float)) == pytest.approx(lrs[expected] * factor)
+
+
+def test_valley_is_halfway_down_the_longest_decrease():
+    # flat, then a 9-point decrease (indices 3..11), then a rise
+    losses = np.array([5, 5, 5, 5, 4.5, 4, 3.5, 3, 2.5, 2, 1.5, 1, 3, 6], float)
+    lrs = np.geomspace(1e-5, 1, len(losses))
+    # longest decreasing run: indices 3..11 -> fastai's start = end - length = 11 - 9 = 2,
+    # sections = 3, index = 2 + 3 + 1 = 6
+    assert valley(lrs, losses) == pytest.approx(lrs[6])
+
+
+def test_valley_ignores_a_creep_below_the_tolerance():
+    # a long creep of 1e-6 per step, then a real valley: the creep does not count
+    creep = 10 - 1e-6 * np.arange(40)
+    drop = np.linspace(10, 1, 12)[1:]
+    losses = np.concatenate([creep, drop, [20.0]])
+    lrs = np.geomspace(1e-6, 10, len(losses))
+    chosen = np.flatnonzero(lrs == valley(lrs, losses))[0]
+    assert chosen >= 40
+
+
+def test_valley_is_within_3x_of_the_best_constant_rate():
+    """The measurement of benchmarks/lr_auto.py on digits and breast cancer."""
+    rows = {r["data"]: r for r in _benchmark().suggestion_rows(quick=True)}
+    for name in ("digits", "breast cancer"):
+        assert 1 / 3 <= rows[name]["ratio"] <= 3, rows[name]
+
+
+def test_mlp_range_test_runs_and_suggests_a_sane_rate():
+    X, y = DIGITS
+    r = lr_find(LRTunedMLPClassifier(hidden_layer_sizes=(16,)), X, y, random_state=0)
+    assert 1e-5 < r.suggestion < 1.0
+
+
+def test_lr_auto_keeps_its_choice_and_the_race():
+    X, y = CANCER
+    est = LRTunedSGDClassifier(
+        loss="log_loss", lr="auto", schedule="onecycle", max_iter=10, random_state=0
+    ).fit(X, y)
+    finder = est.lr_finder_
+    assert set(finder.race) == {finder.suggestion * m for m in RACE_MULTIPLIERS}
+    assert est.lr_curve_.max() == pytest.approx(finder.lr)
+    # one-cycle anneals to ~0: no update-count correction, the race winner is used as is
+    assert any(finder.lr == pytest.approx(lr, rel=1e-4) for lr in finder.race)
+    assert est.get_params()["lr"] == "auto"
+    assert clone(est).get_params()["lr"] == "auto"
+
+
+def test_lr_auto_partial_fit_chooses_on_the_first_chunk():
+    X, y = CANCER
+    est = LRTunedSGDClassifier(loss="log_loss", lr="auto", random_state=0)
+    est.partial_fit(X[:300], y[:300], classes=[0, 1])
+    first = est.lr_finder_.lr
+    est.partial_fit(X[300:], y[300:])
+    assert est.lr_finder_.lr == first and est.lr_curve_[0] == pytest.approx(first)
+
+
+def _benchmark():
+    spec = importlib.util.spec_from_file_location("lr_auto", ROOT / "benchmarks" / "lr_auto.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_lr_auto_is_within_half_a_point_of_the_best_grid_rate():
+    """The measurement of benchmarks/lr_auto.py: 4 of 5 data sets per schedule."""
+    rows = list(_benchmark().auto_rows(quick=False))
+    for schedule in ("constant", "cosine", "onecycle"):
+        gaps = [r["gap (points)"] for r in rows if r["schedule"] == schedule]
+        assert len(gaps) == 5
+        assert sum(g <= 0.5 for g in gaps) >= 4, (schedule, gaps)
