@@ -44,12 +44,12 @@ from sklearn.utils import gen_batches
 #: Rows of the training data on which ``loss_curve_`` is measured when the
 #: model does not report its own training loss (a fixed random subsample,
 #: drawn once per fit, keeps the per-epoch cost bounded on large data).
-LOSS_SAMPLE_SIZE = 10_000
+LOSS_SAMPLE_SIZE = 2_000
 
 #: Rows on which the end-of-epoch objective is checked when the model reports
 #: a running loss (an average over the epoch, which hides an epoch that ends
 #: in ruins).
-CHECK_SAMPLE_SIZE = 1_000
+CHECK_SAMPLE_SIZE = 500
 
 #: A loss this many times the starting loss (or the best loss, once below the
 #: starting loss) is divergence.
@@ -203,7 +203,7 @@ class Engine:
     def _steps_until_accepted(self, X, y, sample_weight, probe, batches, n_steps, seed):
         """Take the epoch's steps, rolling back and shrinking while they diverge."""
         guarded = self.on_divergence == "rollback" or self.controller.may_reject
-        consecutive = 0
+        tried = []
         while True:
             before = self.adapter.snapshot() if guarded else None
             lrs = self.lr * self.shrink * self.controller.factors(self.t, n_steps)
@@ -213,10 +213,10 @@ class Engine:
             if why is None:
                 self.best_loss = min(self.best_loss, end_loss)
                 return lrs, loss, before
-            consecutive += 1
-            shrink = _FIRST_SHRINK if consecutive == 1 else _NEXT_SHRINK
+            tried.append(float(lrs[0]))
+            shrink = _FIRST_SHRINK if len(tried) == 1 else _NEXT_SHRINK
             if self.on_divergence == "raise" or self.shrink * shrink < MIN_SHRINK:
-                raise DivergenceError(self._divergence_message(lrs, why))
+                raise DivergenceError(self._divergence_message(tried, why))
             self.adapter.restore(before)
             self.shrink *= shrink
             self._event(
@@ -273,9 +273,7 @@ class Engine:
             )
         return None
 
-    def _divergence_message(self, lrs, why):
-        tried = [e["lr_before"] for e in self.events if e["kind"] == "rollback"]
-        tried = [t for t in tried[-20:]] + [float(lrs[0])]
+    def _divergence_message(self, tried, why):
         return (
             f"Training diverged at step {self.t} (epoch {self.n_iter + 1}): {why}. "
             f"Learning rates tried for this step: {', '.join(f'{v:.3g}' for v in tried)}. "

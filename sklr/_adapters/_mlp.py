@@ -115,8 +115,15 @@ def _objective(m, X, y, sample_weight):
     if isinstance(m, MLPRegressor):
         target = np.asarray(y, dtype=float).reshape(output.shape)
     else:
-        target = m._label_binarizer.transform(y)
-        name = "binary_log_loss" if m.out_activation_ == "logistic" else "log_loss"
+        # One-hot targets directly: LabelBinarizer.transform re-checks the
+        # target type on every call, which costs more than the forward pass.
+        codes = np.searchsorted(m.classes_, y)
+        if m.out_activation_ == "logistic":
+            target = codes.reshape(-1, 1).astype(float)
+            name = "binary_log_loss"
+        else:
+            target = np.eye(len(m.classes_))[codes]
+            name = "log_loss"
     loss = LOSS_FUNCTIONS[name](target, output, sample_weight)
     norm = X.shape[0] if sample_weight is None else sample_weight.sum()
     squares = sum(float(np.dot(w.ravel(), w.ravel())) for w in m.coefs_)
