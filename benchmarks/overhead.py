@@ -14,9 +14,11 @@ fills ``loss_curve_``.
 import argparse
 import statistics
 import time
+import warnings
 
 import numpy as np
 from sklearn.datasets import load_digits, make_classification
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDClassifier
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
@@ -78,7 +80,9 @@ def measure(quick=False, repeats=None, epochs=None):
     repeats = repeats or (2 if quick else 7)
     epochs = epochs or (3 if quick else 20)
     rows = []
-    with threadpool_limits(1):
+    with threadpool_limits(1), warnings.catch_warnings():
+        # The native MLP warns that it ran out of epochs, as it is asked to.
+        warnings.simplefilter("ignore", ConvergenceWarning)
         for data_name, X, y in datasets(quick):
             for case_name, native, tuned in cases(epochs):
                 cpu_seconds(tuned, X, y)  # warm-up: one-time compatibility checks
