@@ -181,11 +181,11 @@ class Engine:
         batches = self._batches(X.shape[0])
         seed = int(self.rng.randint(_SEED_MAX))
         n_steps = 1 if batches is None else len(batches)
-        lrs, loss, before = self._steps_until_accepted(
+        lrs, (loss, end_loss), before = self._steps_until_accepted(
             X, y, sample_weight, probe, batches, n_steps, seed
         )
         score = None if validation is None else self.adapter.score(*validation)
-        decision = self._consult_policies(n_steps, lrs, loss, score)
+        decision = self._consult_policies(n_steps, lrs, end_loss, score)
         if decision == "reject":
             self.adapter.restore(before)
             return decision
@@ -212,7 +212,7 @@ class Engine:
             (loss, end_loss), why = self._try_steps(X, y, sample_weight, probe, batches, lrs, seed)
             if why is None:
                 self.best_loss = min(self.best_loss, end_loss)
-                return lrs, loss, before
+                return lrs, (loss, end_loss), before
             tried.append(float(lrs[0]))
             shrink = _FIRST_SHRINK if len(tried) == 1 else _NEXT_SHRINK
             if self.on_divergence == "raise" or self.shrink * shrink < MIN_SHRINK:
@@ -289,23 +289,27 @@ class Engine:
     # -- policies ----------------------------------------------------------------
 
     def _consult_policies(self, n_steps, lrs, loss, score):
+        """Let the policies react to the epoch; record each change they make.
+
+        ``loss`` is the objective at the end of the epoch (for a model that
+        reports a running loss, the one measured on the check rows), so that
+        an undone epoch and its retry are compared on the same footing.
+        """
         if not self.controller.states:
             return None
         next_step = self.t + n_steps
-        lr_next = self.lr * self.shrink * float(self.controller.factors(next_step, 1)[0])
-        metrics = {"loss": loss, "val_score": score}
-        decision, kinds = self.controller.observe(metrics, lr_next)
-        lr_after = self.lr * self.shrink * float(self.controller.factors(next_step, 1)[0])
-        for kind in kinds:
-            metric = score if kind.startswith("val") else loss
-            self._event(
-                kind,
-                step=self.t if decision == "reject" else next_step,
-                lr_before=lr_next if decision != "reject" else float(lrs[0]),
-                lr_after=lr_after,
-                metric=metric,
-            )
+        lr_next = self._lr_at(next_step)
+        decision, changes = self.controller.observe({"loss": loss, "val_score": score}, lr_next)
+        # After an undo the next step is the retry of this epoch's first step.
+        step = self.t if decision == "reject" else next_step
+        lr_before = float(lrs[0]) if decision == "reject" else lr_next
+        lr_after = self._lr_at(step)
+        for kind, metric in changes:
+            self._event(kind, step=step, lr_before=lr_before, lr_after=lr_after, metric=metric)
         return decision
+
+    def _lr_at(self, step):
+        return self.lr * self.shrink * float(self.controller.factors(step, 1)[0])
 
     # -- pieces ----------------------------------------------------------------
 

@@ -84,12 +84,17 @@ class Controller:
         return np.atleast_1d(self.live(np.arange(start, start + n), horizon=self.horizon))
 
     def observe(self, metrics, next_lr):
-        """Let every policy react to an epoch; returns (decision, [event kinds])."""
-        decision, kinds = None, []
+        """Let every policy react to an epoch.
+
+        Returns ``(decision, changes)``: the strongest decision (``'reject'``
+        over ``'stop'`` over None) and, for each change made, its kind and
+        the value of the metric that policy monitors.
+        """
+        decision, changes = None, []
         for state in self.states:
             verdict, kind = state.observe(metrics, next_lr)
             if kind is not None:
-                kinds.append(kind)
+                changes.append((kind, state.metric(metrics)))
             if verdict == "reject" or (verdict == "stop" and decision is None):
                 decision = verdict
-        return decision, kinds
+        return decision, changes

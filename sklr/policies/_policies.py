@@ -6,6 +6,13 @@ with no feedback. During a fit the engine binds it to a fresh live state
 (``policy.bind(base)``) that holds a multiplier of the base schedule and
 updates it at the end of every epoch; the policy object itself never
 changes, so a fitted estimator's ``schedule`` is still the object passed in.
+
+``monitor='loss'`` is the training objective at the end of each epoch: for
+SGD models the value recorded in ``loss_curve_``; for MLPs, whose
+``loss_curve_`` is the running mean over the epoch's mini-batches (as
+scikit-learn reports it), the objective at the epoch's final weights on up to
+``sklr._engine.CHECK_SAMPLE_SIZE`` training rows, so that an undone epoch and
+its retry are compared on the same weights.
 """
 
 from numbers import Integral, Real
