@@ -8,6 +8,7 @@ from sklearn.utils import check_random_state
 
 from .._adapters import adapter_class
 from .._engine import split_validation
+from ..policies import resolve
 
 #: Loss smoothing of the range test (fastai's exponential moving average).
 SMOOTHING = 0.98
@@ -325,8 +326,6 @@ def _update_correction(est, fewer):
     bias. In between, the correction is ``k ** (-r / 2)`` with ``r`` the
     schedule's final factor relative to its peak over the fit.
     """
-    from ..policies import resolve  # a policy's plan is its base schedule's
-
     horizon = est.max_iter
     plan = np.asarray(resolve(est.schedule)(np.arange(horizon), horizon=horizon))
     ratio = float(plan[-1] / plan.max()) if plan.max() > 0 else 0.0
