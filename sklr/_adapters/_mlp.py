@@ -13,6 +13,7 @@ pinned in ``pyproject.toml`` (scikit-learn >=1.6,<1.10).
 
 import copy
 import functools
+import itertools
 import warnings
 
 import numpy as np
@@ -97,10 +98,102 @@ class MLPAdapter(Adapter):
         return self.partial_fit(X, y, sample_weight, classes, seed)
 
     def partial_fit(self, X, y, sample_weight, classes, seed):
+        """One pass of ``partial_fit``; after the first, without its input validation.
+
+        The engine hands over validated float arrays, so once the network
+        exists the pass goes straight to its stochastic solver (what
+        ``partial_fit`` runs after re-validating ``X`` and re-encoding ``y``
+        on every call), behind ``check_fast_pass``.
+        """
+        if hasattr(self.model, "coefs_") and _fast_pass_usable():
+            return _fast_pass(self.model, X, _encoded_targets(self.model, y), sample_weight, seed)
         self.model.random_state = seed
         kwargs = {} if isinstance(self.model, MLPRegressor) else {"classes": classes}
         self.model.partial_fit(X, y, sample_weight=sample_weight, **kwargs)
         return float(self.model.loss_)
+
+
+def _encoded_targets(m, y):
+    """``y`` as the network trains on it: LabelBinarizer's 0/1 matrix, or a column."""
+    if isinstance(m, MLPRegressor):
+        y = np.asarray(y)
+        return y.reshape(-1, 1) if y.ndim == 1 else y
+    codes = np.searchsorted(m.classes_, y)
+    if len(m.classes_) == 2:
+        return codes.reshape(-1, 1)
+    return np.eye(len(m.classes_), dtype=codes.dtype)[codes]
+
+
+def _fast_pass(m, X, Y, sample_weight, seed):
+    """What ``partial_fit`` does on an existing network after validating its input."""
+    m.random_state = seed
+    m._random_state = np.random.RandomState(seed)
+    layers = (
+        list(m.hidden_layer_sizes) if np.iterable(m.hidden_layer_sizes) else [m.hidden_layer_sizes]
+    )
+    units = [X.shape[1], *layers, Y.shape[1]]
+    activations = [X] + [None] * (len(units) - 1)
+    deltas = [None] * (len(units) - 1)
+    coef_grads = [np.empty((a, b), dtype=X.dtype) for a, b in itertools.pairwise(units)]
+    intercept_grads = [np.empty(b, dtype=X.dtype) for b in units[1:]]
+    m._fit_stochastic(
+        X, Y, sample_weight, activations, deltas, coef_grads, intercept_grads, units, True
+    )
+    if not all(np.isfinite(w).all() for w in (*m.coefs_, *m.intercepts_)):
+        raise ValueError(
+            "Solver produced non-finite parameter weights. The input data may contain "
+            "large values and need to be preprocessed."
+        )
+    return float(m.loss_)
+
+
+@functools.cache
+def _fast_pass_usable():
+    """Whether a fast pass equals ``partial_fit`` here (checked once per process)."""
+    try:
+        check_fast_pass()
+    except Exception as exc:  # any drift of the private solver reads as incompatible
+        warnings.warn(
+            f"{exc} MLP epochs fall back to partial_fit (slower).", RuntimeWarning, stacklevel=3
+        )
+        return False
+    return True
+
+
+def check_fast_pass():
+    """Raise unless a fast pass gives bit for bit what ``partial_fit`` gives.
+
+    On tiny classification (binary and 3-class) and regression problems,
+    with sample weights, for both solvers.
+    """
+    from sklearn.neural_network import MLPClassifier
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(40, 3)
+    sw = rng.uniform(0.5, 2.0, 40)
+    cases = [
+        (MLPClassifier, (X[:, 0] > 0).astype(int), {"classes": [0, 1]}),
+        (MLPClassifier, np.arange(40) % 3, {"classes": [0, 1, 2]}),
+        (MLPRegressor, X @ [1.0, -2.0, 0.5], {}),
+    ]
+    for solver in ("sgd", "adam"):
+        for cls, y, kwargs in cases:
+            base = cls(hidden_layer_sizes=(5,), solver=solver, batch_size=16, random_state=0)
+            base.partial_fit(X, y, **kwargs)
+            slow, fast = copy.deepcopy(base), copy.deepcopy(base)
+            slow.random_state = 7
+            slow.partial_fit(X, y, sample_weight=sw, **kwargs)
+            _fast_pass(fast, X, _encoded_targets(fast, y), sw, 7)
+            if (
+                not all(
+                    np.array_equal(a, b) for a, b in zip(slow.coefs_, fast.coefs_, strict=True)
+                )
+                or slow.loss_ != fast.loss_
+            ):
+                raise RuntimeError(
+                    f"scikit-learn {sklearn.__version__}: a fast MLP pass differs from "
+                    f"partial_fit ({cls.__name__}, solver={solver!r})."
+                )
 
 
 def _objective(m, X, y, sample_weight):

@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.linear_model import SGDClassifier
 from sklearn.utils.extmath import safe_sparse_dot
 
-from ._base import Adapter, weighted_mean
+from ._base import Adapter
 from ._sgd_kernel import SGDKernel, check_kernel_compatible
 
 
@@ -49,11 +49,11 @@ LOSSES = {
 
 
 def penalty(coef, kind, alpha, l1_ratio):
-    """``alpha * R(w)`` for one row of coefficients, as scikit-learn's SGD defines R."""
+    """``alpha * R(w)`` for each row of coefficients, as scikit-learn's SGD defines R."""
     if kind is None:
-        return 0.0
-    l2 = 0.5 * float(np.dot(coef, coef))
-    l1 = float(np.abs(coef).sum())
+        return np.zeros(coef.shape[0])
+    l2 = 0.5 * np.einsum("ij,ij->i", coef, coef)
+    l1 = np.abs(coef).sum(axis=1)
     if kind == "l2":
         return alpha * l2
     if kind == "l1":
@@ -189,30 +189,30 @@ class SGDAdapter(Adapter):
             targets = np.where(np.asarray(y)[:, None] == classes[None, :], 1.0, -1.0)
         else:
             targets = np.asarray(y, dtype=float).reshape(-1, 1)
-        per_problem = [
-            weighted_mean(
-                loss(scores[:, k], targets[:, k], m.epsilon),
-                self._problem_weights(y, k, targets, sample_weight),
-            )
-            + penalty(coef[k], m.penalty, m.alpha, m.l1_ratio)
-            for k in range(scores.shape[1])
-        ]
-        return float(np.mean(per_problem))
+        weights = self._problem_weights(y, targets, sample_weight)
+        losses = loss(scores, targets, m.epsilon)
+        if weights is None:
+            mean_loss = losses.mean(axis=0)
+        else:
+            mean_loss = (weights * losses).sum(axis=0) / weights.sum(axis=0)
+        return float(np.mean(mean_loss + penalty(coef, m.penalty, m.alpha, m.l1_ratio)))
 
-    def _problem_weights(self, y, k, targets, sample_weight):
-        """Row weights of binary problem ``k``, as scikit-learn's one-vs-rest applies them.
+    def _problem_weights(self, y, targets, sample_weight):
+        """Row weights of each binary problem, as scikit-learn's one-vs-rest applies them.
 
-        Binary: each row carries its own class's weight. One-vs-rest: the
-        positive rows carry class ``k``'s weight and the rest weight 1.
+        Binary: each row carries its own class's weight. One-vs-rest: in
+        problem ``k`` the positive rows carry class ``k``'s weight and the
+        rest weight 1. Returns an ``(n_samples, n_problems)`` array or None.
         """
         expanded = getattr(self.model, "_expanded_class_weight", None)
+        sw = None if sample_weight is None else np.asarray(sample_weight)[:, None]
         if expanded is None:
-            return sample_weight
+            return sw
         if targets.shape[1] == 1:
-            per_row = expanded[np.searchsorted(self.model.classes_, y)]
+            per_row = expanded[np.searchsorted(self.model.classes_, y)][:, None]
         else:
-            per_row = np.where(targets[:, k] > 0, expanded[k], 1.0)
-        return per_row if sample_weight is None else per_row * sample_weight
+            per_row = np.where(targets > 0, expanded[None, :], 1.0)
+        return per_row if sw is None else per_row * sw
 
 
 def _same_objects(a, b):
