@@ -13,6 +13,7 @@ OUT = HERE.parent / "docs" / "_generated"
 
 def main():
     sys.path.insert(0, str(HERE))
+    import divergence
     import lr_auto
     import overhead
 
@@ -20,6 +21,7 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     overhead.main(["--write", str(OUT / "overhead.md")])
     lr_auto.main(["--write", str(OUT / "lr_auto.md")])
+    divergence.main(["--write", str(OUT / "divergence.md")])
 
 
 if __name__ == "__main__":

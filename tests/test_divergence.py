@@ -10,8 +10,7 @@ first epoch restarts from the same initial weights (bit for bit); the SGD
 penalty collapse (``lr * alpha >= 1``) is caught; ``lr_curve_`` and ``t_``
 count only accepted steps.
 
-The measured scores are written to ``/tmp/divergence_table.txt`` at the end
-of the session.
+The same measurement, as a table for the docs, is ``benchmarks/divergence.py``.
 """
 
 import functools
@@ -27,25 +26,6 @@ from sklearn.preprocessing import StandardScaler, scale
 import sklr
 from sklr import LRTunedMLPClassifier, LRTunedSGDClassifier, LRTunedSGDRegressor
 from sklr.schedules import PiecewiseConstant
-
-TABLE_PATH = "/tmp/divergence_table.txt"
-TABLE = []  # (case, lr, score, best score, best lr, rollbacks, final lr)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _write_divergence_table():
-    yield
-    if not TABLE:
-        return
-    header = f"{'case':<10} {'lr':>7} {'score':>7} {'best':>7} {'best lr':>8} {'gap':>7}"
-    lines = [header + f" {'rollbacks':>9} {'final lr':>9}"]
-    for case, lr, score, best, best_lr, rollbacks, final_lr in sorted(TABLE):
-        lines.append(
-            f"{case:<10} {lr:>7.0e} {score:>7.3f} {best:>7.3f} {best_lr:>8.0e} "
-            f"{best - score:>7.3f} {rollbacks:>9d} {final_lr:>9.2e}"
-        )
-    with open(TABLE_PATH, "w") as f:
-        f.write("\n".join(lines) + "\n")
 
 
 def _badly_scaled(X, y, classifier):
@@ -148,7 +128,6 @@ def test_rollback_recovers_a_useful_model(case, lr):
     best, best_lr = best_constant(case)
     score = est.score(X_test, y_test)
     rollbacks = rollbacks_of(est)
-    TABLE.append((case, lr, score, best, best_lr, len(rollbacks), float(est.lr_curve_[-1])))
 
     assert all(np.isfinite(w).all() for w in weights_of(est))
     # Rollbacks exactly when the rate really diverged (the 'raise' fit raised).
