@@ -14,29 +14,31 @@ The same measurement, as a table for the docs, is ``benchmarks/divergence.py``.
 """
 
 import functools
+import importlib.util
+import pathlib
 import re
 
 import numpy as np
 import pytest
 from sklearn.datasets import load_breast_cancer, load_diabetes
 from sklearn.exceptions import NotFittedError
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler, scale
+from sklearn.preprocessing import scale
 
 import sklr
 from sklr import LRTunedMLPClassifier, LRTunedSGDClassifier, LRTunedSGDRegressor
 from sklr.schedules import PiecewiseConstant
 
 
-def _badly_scaled(X, y, classifier):
-    """Standardized features, then column j multiplied by logspace(0, 3)[j]."""
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.25, random_state=0, stratify=y if classifier else None
-    )
-    scaler = StandardScaler().fit(X_train)
-    weights = np.logspace(0, 3, X.shape[1])
-    return scaler.transform(X_train) * weights, scaler.transform(X_test) * weights, y_train, y_test
+def _load_benchmark():
+    """The measurement's own data preparation (benchmarks/divergence.py)."""
+    path = pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "divergence.py"
+    spec = importlib.util.spec_from_file_location("divergence_benchmark", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
+
+_badly_scaled = _load_benchmark().badly_scaled
 
 _X_BC, _Y_BC = load_breast_cancer(return_X_y=True)
 _X_DIA, _Y_DIA = load_diabetes(return_X_y=True)

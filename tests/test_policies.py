@@ -353,8 +353,8 @@ def fit(case, **params):
     return est.fit(X, y)
 
 
-def fit_observed(case, monkeypatch):
-    """Fit, recording every metrics dict the controller was shown, in order."""
+def observe_controller(monkeypatch):
+    """Record every metrics dict a controller is shown from now on, in order."""
     seen = []
     original = Controller.observe
 
@@ -363,6 +363,12 @@ def fit_observed(case, monkeypatch):
         return original(self, metrics, next_lr)
 
     monkeypatch.setattr(Controller, "observe", spy)
+    return seen
+
+
+def fit_observed(case, monkeypatch):
+    """Fit, recording every metrics dict the controller was shown, in order."""
+    seen = observe_controller(monkeypatch)
     return fit(case), seen
 
 
@@ -628,14 +634,7 @@ def test_simulate_a_policy_is_its_base_schedule(policy, base):
 def test_val_score_monitor_creates_a_validation_split(build, policy, monkeypatch):
     est, X, y = build(lr=0.1, schedule=policy, max_iter=12, validation_fraction=0.2)
     assert not est.early_stopping
-    seen = []
-    original = Controller.observe
-
-    def spy(self, metrics, next_lr):
-        seen.append(dict(metrics))
-        return original(self, metrics, next_lr)
-
-    monkeypatch.setattr(Controller, "observe", spy)
+    seen = observe_controller(monkeypatch)
     est.fit(X, y)
     assert len(est.validation_scores_) == est.n_iter_
     assert np.all((est.validation_scores_ >= 0) & (est.validation_scores_ <= 1))

@@ -777,9 +777,6 @@ class LRTuned(_Delegating, LRTunedBase):
     def _multi_output(self):
         return isinstance(self.estimator, MLPRegressor)
 
-    def _is_classifier(self):
-        return get_tags(self.estimator).estimator_type == "classifier"
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         inner = get_tags(self.estimator)
