@@ -14,16 +14,44 @@ from sklearn.linear_model import SGDClassifier
 from sklearn.utils.extmath import safe_sparse_dot
 
 from ._base import Adapter
-from ._sgd_kernel import SGDKernel, check_kernel_compatible
+from ._sgd_kernel import LEARNED_ARRAYS, SGDKernel, allocate, check_kernel_compatible
 
 
 def _margin(fn):
-    """Classification loss of the margin ``z = y * p`` with ``y`` in {-1, 1}."""
-    return lambda p, y, eps: fn(y * p)
+    """Classification loss of the margin ``z = y * p`` with ``y`` in {-1, 1}.
+
+    ``p`` is the scores array, which the loss may overwrite: it is computed
+    afresh for every evaluation.
+    """
+
+    def loss(p, y, eps):
+        p *= y
+        return fn(p)
+
+    return loss
 
 
 def _residual(fn):
-    return lambda p, y, eps: fn(np.abs(p - y), eps)
+    def loss(p, y, eps):
+        p -= y
+        return fn(np.abs(p, out=p), eps)
+
+    return loss
+
+
+def _hinge(z, threshold=1.0):
+    np.subtract(threshold, z, out=z)
+    return np.maximum(z, 0.0, out=z)
+
+
+def _log_loss(z):
+    """``log(1 + exp(-z))`` without overflow, in two buffers."""
+    tail = np.abs(z)
+    np.negative(tail, out=tail)
+    np.exp(tail, out=tail)
+    np.log1p(tail, out=tail)
+    tail -= np.minimum(z, 0.0, out=z)
+    return tail
 
 
 def _modified_huber(z):
@@ -36,15 +64,15 @@ def _huber(r, eps):
 
 # Per-sample losses exactly as scikit-learn's SGD defines them (_sgd_fast).
 LOSSES = {
-    "hinge": _margin(lambda z: np.maximum(0.0, 1.0 - z)),
-    "perceptron": _margin(lambda z: np.maximum(0.0, -z)),
-    "squared_hinge": _margin(lambda z: np.maximum(0.0, 1.0 - z) ** 2),
-    "log_loss": _margin(lambda z: np.logaddexp(0.0, -z)),
+    "hinge": _margin(_hinge),
+    "perceptron": _margin(lambda z: _hinge(z, 0.0)),
+    "squared_hinge": _margin(lambda z: _hinge(z) ** 2),
+    "log_loss": _margin(_log_loss),
     "modified_huber": _margin(_modified_huber),
     "squared_error": _residual(lambda r, eps: 0.5 * r**2),
     "huber": _residual(_huber),
-    "epsilon_insensitive": _residual(lambda r, eps: np.maximum(0.0, r - eps)),
-    "squared_epsilon_insensitive": _residual(lambda r, eps: np.maximum(0.0, r - eps) ** 2),
+    "epsilon_insensitive": _residual(lambda r, eps: _hinge(-r, -eps)),
+    "squared_epsilon_insensitive": _residual(lambda r, eps: _hinge(-r, -eps) ** 2),
 }
 
 
@@ -59,16 +87,6 @@ def penalty(coef, kind, alpha, l1_ratio):
     if kind == "l1":
         return alpha * l1
     return alpha * (l1_ratio * l1 + (1.0 - l1_ratio) * l2)
-
-
-_STATE_ARRAYS = (
-    "coef_",
-    "intercept_",
-    "_standard_coef",
-    "_standard_intercept",
-    "_average_coef",
-    "_average_intercept",
-)
 
 
 class SGDAdapter(Adapter):
@@ -120,6 +138,7 @@ class SGDAdapter(Adapter):
 
     def release(self):
         self.__dict__.pop("_kernel_cache", None)
+        self.__dict__.pop("_terms_cache", None)
 
     def _kernel(self, X, y, sample_weight, classes):
         """The kernel over this very data, built once per engine call."""
@@ -137,12 +156,16 @@ class SGDAdapter(Adapter):
     def _initialize(self, X, y, classes):
         """Allocate the model's state as its first ``partial_fit`` does, without a step.
 
-        One row goes through ``partial_fit`` (which allocates coefficients,
-        averaging buffers and class weights), then the learned values are
-        reset to the fresh state: zeros and ``t_ = 1``.
+        Where the compiled kernel is verified, :func:`allocate` does it
+        directly. Otherwise one row goes through ``partial_fit`` (which
+        allocates coefficients, averaging buffers and class weights), then the
+        learned values are reset to the fresh state: zeros and ``t_ = 1``.
         """
+        if _kernel_usable():
+            allocate(self.model, X, y, classes)
+            return
         self.partial_fit(X[:1], y[:1], None, classes, seed=0)
-        for name in _STATE_ARRAYS:
+        for name in LEARNED_ARRAYS:
             value = getattr(self.model, name, None)
             if isinstance(value, np.ndarray):
                 value[...] = 0.0
@@ -152,6 +175,7 @@ class SGDAdapter(Adapter):
         # The kernel holds a converted copy of the training data: never pickle it.
         state = self.__dict__.copy()
         state.pop("_kernel_cache", None)
+        state.pop("_terms_cache", None)
         return state
 
     def weights(self):
@@ -180,22 +204,36 @@ class SGDAdapter(Adapter):
     def objective(self, X, y, sample_weight):
         """Mean over the one-vs-rest problems of (weighted mean loss + alpha R(w))."""
         m = self.model
-        loss = LOSSES[m.loss]
+        targets, weights = self._objective_terms(y, sample_weight)
         coef = np.atleast_2d(m.coef_)
         # The linear scores without the per-call input validation of decision_function.
-        scores = np.asarray(safe_sparse_dot(X, coef.T)) + m.intercept_
-        if isinstance(m, SGDClassifier):
-            classes = m.classes_ if len(m.classes_) > 2 else m.classes_[1:]
-            targets = np.where(np.asarray(y)[:, None] == classes[None, :], 1.0, -1.0)
-        else:
-            targets = np.asarray(y, dtype=float).reshape(-1, 1)
-        weights = self._problem_weights(y, targets, sample_weight)
-        losses = loss(scores, targets, m.epsilon)
+        scores = np.asarray(safe_sparse_dot(X, coef.T))
+        scores += m.intercept_
+        losses = LOSSES[m.loss](scores, targets, m.epsilon)
         if weights is None:
             mean_loss = losses.mean(axis=0)
         else:
             mean_loss = (weights * losses).sum(axis=0) / weights.sum(axis=0)
         return float(np.mean(mean_loss + penalty(coef, m.penalty, m.alpha, m.l1_ratio)))
+
+    def _objective_terms(self, y, sample_weight):
+        """Targets and row weights of each binary problem, kept while ``y`` is the same object.
+
+        The engine measures the objective on the same rows every epoch, so
+        the targets are encoded once per data set.
+        """
+        cached = getattr(self, "_terms_cache", None)
+        if cached is not None and _same_objects(cached[:2], (y, sample_weight)):
+            return cached[2]
+        m = self.model
+        if isinstance(m, SGDClassifier):
+            classes = m.classes_ if len(m.classes_) > 2 else m.classes_[1:]
+            targets = np.where(np.asarray(y)[:, None] == classes[None, :], 1.0, -1.0)
+        else:
+            targets = np.asarray(y, dtype=float).reshape(-1, 1)
+        terms = targets, self._problem_weights(y, targets, sample_weight)
+        self._terms_cache = (y, sample_weight, terms)
+        return terms
 
     def _problem_weights(self, y, targets, sample_weight):
         """Row weights of each binary problem, as scikit-learn's one-vs-rest applies them.

@@ -28,6 +28,8 @@ import numpy as np
 import scipy.sparse as sp
 import sklearn
 from sklearn.utils import compute_class_weight
+from sklearn.utils.multiclass import _check_partial_fit_first_call
+from sklearn.utils.validation import validate_data
 
 try:  # private API: a failed import must surface as a clear RuntimeError
     from sklearn._loss._loss import CyHalfBinomialLoss
@@ -48,13 +50,23 @@ except ImportError as exc:  # pragma: no cover - depends on the installed versio
 else:
     _IMPORT_ERROR = None
 
-__all__ = ["SUPPORTED_SKLEARN", "SGDKernel", "check_kernel_compatible"]
+__all__ = ["SUPPORTED_SKLEARN", "SGDKernel", "allocate", "check_kernel_compatible"]
 
 #: Half-open range ``[min, max)`` of scikit-learn (major, minor) versions the
 #: kernel call is verified against.  Only 1.9.1 has been run; the
 #: ``_plain_sgd`` signature, ``fit_binary``/``_fit_regressor`` bookkeeping and
 #: ``SequentialDataset`` constructors used here are those of 1.9.
 SUPPORTED_SKLEARN = ((1, 9), (1, 10))
+
+#: The learned arrays of an SGD estimator (coefficients and averaging buffers).
+LEARNED_ARRAYS = (
+    "coef_",
+    "intercept_",
+    "_standard_coef",
+    "_standard_intercept",
+    "_average_coef",
+    "_average_intercept",
+)
 
 # Per dtype: (kernel function, dense dataset, CSR dataset).
 _KERNELS = (
@@ -187,9 +199,24 @@ class SGDKernel:
             self._weights = [(1.0, 1.0)]
         if self._Y.shape[1] != self.n_samples:
             raise ValueError(f"y has {self._Y.shape[1]} rows, X has {self.n_samples}.")
-        self._args = _static_kernel_args(estimator, self._sparse)
-        # The kernel skips rows flagged here; a step never holds out rows.
-        self._no_validation = np.zeros(self.n_samples, dtype=np.uint8)
+        args = _static_kernel_args(estimator, self._sparse)
+        self._loss_args = tuple(args[k] for k in ("loss", "penalty_type", "alpha", "l1_ratio"))
+        self._stop_args = (
+            False,  # early_stopping: partial_fit forbids it
+            None,  # validation_score_cb
+            args["n_iter_no_change"],
+            1,  # max_iter: one pass, as partial_fit
+            args["tol"],
+            args["fit_intercept"],
+            args["verbose"],
+        )
+        self._lr_type = args["learning_rate_type"]
+        power_t, decay, average = args["power_t"], args["intercept_decay"], args["average"]
+        # (power_t, one_class, t, intercept_decay, average)
+        self._tail_args = lambda t: (power_t, 0, t, decay, average)
+        # The kernel skips rows flagged in its mask; a step never holds out rows.
+        # One all-zero mask per batch length.
+        self._masks = {}
 
     def step(self, rows, lr):
         """Run one plain-SGD pass with constant learning rate over ``rows``.
@@ -206,19 +233,26 @@ class SGDKernel:
         n_rows = sw.shape[0]
         if n_rows == 0:
             return
-        if n_rows > self._no_validation.shape[0]:
-            self._no_validation = np.zeros(n_rows, dtype=np.uint8)
-        mask = self._no_validation[:n_rows]
-        datasets = [self._dataset_cls(*X_args, Y[k], sw, _UNUSED_SEED) for k in range(len(Y))]
+        mask = self._masks.get(n_rows)
+        if mask is None:
+            mask = self._masks[n_rows] = np.zeros(n_rows, dtype=np.uint8)
+        make = self._dataset_cls
         if not self._classifier:
-            self._step_regressor(datasets[0], mask, lr, n_rows)
-        elif len(datasets) == 1:
-            self._step_binary(datasets[0], mask, lr, n_rows)
+            self._step_regressor(make(*X_args, Y[0], sw, _UNUSED_SEED), mask, lr, n_rows)
+        elif len(Y) == 1:
+            self._step_binary(make(*X_args, Y[0], sw, _UNUSED_SEED), mask, lr, n_rows)
         else:
+            datasets = [make(*X_args, Y[k], sw, _UNUSED_SEED) for k in range(len(Y))]
             self._step_multiclass(datasets, mask, lr, n_rows)
 
     def _take(self, rows):
         """Return the batch's dataset arguments for X, its targets and weights."""
+        if isinstance(rows, np.ndarray):
+            # take() returns C-contiguous rows, so each Y[k] is contiguous.
+            Y, sw = self._Y.take(rows, axis=1), self._sw.take(rows)
+            if self._sparse:
+                return _csr_take(self._X, rows), Y, sw
+            return (self._X.take(rows, axis=0),), Y, sw
         if isinstance(rows, slice) and rows.step in (None, 1):
             start, stop, _ = rows.indices(self.n_samples)
             stop = max(start, stop)
@@ -230,47 +264,27 @@ class SGDKernel:
                 return (X.data, X.indptr[start : stop + 1], X.indices), Y, sw
             return (self._X[start:stop],), Y, sw
         if isinstance(rows, slice):  # negative or non-unit step
-            rows = np.arange(self.n_samples)[rows]
-        rows = np.asarray(rows)
-        # take() returns C-contiguous rows; each Y[k] must be contiguous.
-        Y, sw = self._Y.take(rows, axis=1), self._sw[rows]
-        if self._sparse:
-            return _csr_take(self._X, rows), Y, sw
-        return (self._X[rows],), Y, sw
+            return self._take(np.arange(self.n_samples)[rows])
+        return self._take(np.asarray(rows))
 
     def _run(self, coef, intercept, avg_coef, avg_intercept, dataset, mask, lr, weights):
         """Call the compiled kernel for one epoch; return both intercepts."""
-        est = self.estimator
-        args = self._args
+        shuffle = self._epoch_seed is not None  # shuffle only whole epochs
         _, intercept, _, avg_intercept, _ = self._sgd(
             coef,
             intercept,
             avg_coef,
             avg_intercept,
-            args["loss"],
-            args["penalty_type"],
-            args["alpha"],
-            args["l1_ratio"],
+            *self._loss_args,
             dataset,
             mask,
-            False,  # early_stopping: partial_fit forbids it
-            None,  # validation_score_cb
-            args["n_iter_no_change"],
-            1,  # max_iter: one pass, as partial_fit
-            args["tol"],
-            args["fit_intercept"],
-            args["verbose"],
-            self._epoch_seed is not None,  # shuffle only whole epochs
-            _UNUSED_SEED if self._epoch_seed is None else self._epoch_seed,
-            weights[0],
-            weights[1],
-            args["learning_rate_type"],
+            *self._stop_args,
+            shuffle,
+            self._epoch_seed if shuffle else _UNUSED_SEED,
+            *weights,
+            self._lr_type,
             lr,  # eta0
-            args["power_t"],
-            0,  # one_class
-            est.t_,
-            args["intercept_decay"],
-            args["average"],
+            *self._tail_args(self.estimator.t_),
         )
         return intercept, avg_intercept
 
@@ -369,6 +383,60 @@ class SGDKernel:
             est.intercept_ = np.atleast_1d(intercept)
 
 
+def allocate(est, X, y, classes=None):
+    """Give an unfitted SGD estimator the state of a first ``partial_fit``, without a step.
+
+    ``partial_fit`` on one row allocates ``coef_``, ``intercept_``, the
+    averaging buffers, ``classes_`` and the class weights, then trains on that
+    row (for one-vs-rest through a joblib ``Parallel`` over the classes, which
+    costs milliseconds). This allocates the same attributes at their fresh
+    values (zeros, ``t_ = 1``) and trains on nothing. :func:`check_kernel_compatible`
+    verifies that the result equals a one-row ``partial_fit`` whose learned
+    values are reset.
+
+    Parameters
+    ----------
+    est : SGDClassifier or SGDRegressor
+        Unfitted estimator; modified in place.
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        Training data; only its first row is validated.
+    y : ndarray of shape (n_samples,)
+        Targets; only the first one is read.
+    classes : array-like, default=None
+        All the classes, for a classifier.
+    """
+    X1, y1 = validate_data(
+        est,
+        X[:1],
+        y[:1],
+        accept_sparse="csr",
+        dtype=[np.float64, np.float32],
+        order="C",
+        accept_large_sparse=False,
+        reset=True,
+    )
+    n_features = X1.shape[1]
+    if isinstance(est, BaseSGDRegressor):
+        est._allocate_parameter_mem(n_classes=1, n_features=n_features, input_dtype=X1.dtype)
+    else:
+        _check_partial_fit_first_call(est, classes)
+        n_classes = est.classes_.shape[0]
+        if n_classes < 2:
+            raise ValueError(f"The number of classes has to be greater than one; got {n_classes}.")
+        est._expanded_class_weight = compute_class_weight(
+            est.class_weight, classes=est.classes_, y=y1
+        )
+        est._allocate_parameter_mem(
+            n_classes=n_classes, n_features=n_features, input_dtype=X1.dtype
+        )
+        est._loss_function_ = est._get_loss_function(est.loss)
+        if n_classes == 2:  # partial_fit leaves binary coefficients 2-d
+            est.coef_ = est.coef_.reshape(1, -1)
+    est.t_ = 1.0
+    est.n_iter_ = 1
+    return est
+
+
 def _check_estimator(est):
     """Reject estimators the kernel cannot step exactly like ``partial_fit``."""
     if not isinstance(est, (BaseSGDClassifier, BaseSGDRegressor)):
@@ -426,9 +494,14 @@ def _encode_classifier_targets(est, y, dtype):
     """
     classes = est.classes_
     y = np.asarray(y)
-    if not np.isin(y, classes).all():
+    position = np.minimum(np.searchsorted(classes, y), len(classes) - 1)
+    if not np.array_equal(classes[position], y):
         raise ValueError("y contains labels that are not in the estimator's classes_.")
-    class_weight = compute_class_weight(est.class_weight, classes=classes, y=y)
+    # Only 'balanced' reads y; the others would only check it, slowly.
+    balanced = isinstance(est.class_weight, str)
+    class_weight = compute_class_weight(
+        est.class_weight, classes=classes, y=y if balanced else classes
+    )
     negative = 0.0 if isinstance(est._get_loss_function(est.loss), CyHalfBinomialLoss) else -1.0
     positives = [1] if len(classes) == 2 else range(len(classes))
     Y = np.full((len(positives), y.shape[0]), negative, dtype=dtype)
@@ -522,6 +595,7 @@ def check_kernel_compatible(*, strict_version=True):
         )
     for name, case in _compatibility_cases():
         try:
+            _check_allocate(*case)
             gap = _max_gap_after_one_step(*case)
         except Exception as exc:  # any API drift must read as incompatibility
             raise RuntimeError(f"SGDKernel failed on {name!r} with {where}: {exc!r}") from exc
@@ -601,3 +675,30 @@ def _max_gap_after_one_step(make, X, y, sample_weight):
         np.max(np.abs(ref.intercept_ - got.intercept_)),
         abs(ref.t_ - got.t_),
     )
+
+
+def _check_allocate(make, X, y, sample_weight):
+    """Raise unless :func:`allocate` equals a one-row ``partial_fit`` reset to zeros."""
+    classes = np.unique(y) if hasattr(make(), "class_weight") else None
+    for average in (False, 1):
+        ref = make().set_params(average=average)
+        ref.partial_fit(X[:1], y[:1], **({} if classes is None else {"classes": classes}))
+        for name in LEARNED_ARRAYS:
+            if isinstance(getattr(ref, name, None), np.ndarray):
+                getattr(ref, name)[...] = 0.0
+        ref.t_ = 1.0
+        got = allocate(make().set_params(average=average), X, y, classes)
+        if ref.__dict__.keys() != got.__dict__.keys():
+            raise AssertionError(
+                f"attributes differ: {sorted(ref.__dict__.keys() ^ got.__dict__.keys())}"
+            )
+        for key, a in ref.__dict__.items():
+            b = got.__dict__[key]
+            if isinstance(a, np.ndarray):
+                same = a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b)
+            elif key == "_loss_function_":
+                same = type(a) is type(b) and a.__reduce__() == b.__reduce__()
+            else:
+                same = a == b
+            if not same:
+                raise AssertionError(f"{key} differs: {a!r} != {b!r}")

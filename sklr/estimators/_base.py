@@ -128,6 +128,13 @@ class LRTunedMixin:
                 "A policy with monitor='val_score' needs a held-out split, which "
                 "partial_fit does not have; use monitor='loss' or fit."
             )
+        if getattr(self._make_model(), "class_weight", None) == "balanced":
+            raise ValueError(
+                "class_weight 'balanced' is not supported for partial_fit: a stream's "
+                "class frequencies are unknown at the first call. Pass "
+                "class_weight=dict(zip(classes, compute_class_weight('balanced', "
+                "classes=classes, y=y_sample))) computed on a large enough sample."
+            )
         X, y = self._validate_xy(X, y, reset=True)
         sample_weight = self._check_sample_weight(sample_weight, X)
         classes = self._check_classes(y, classes, streaming=True)
@@ -258,18 +265,19 @@ class LRTunedMixin:
                 "classes must be passed on the first call to partial_fit: "
                 "the list of all labels the stream can contain."
             )
-        classes = np.unique(y) if classes is None else np.unique(np.asarray(classes))
-        if len(classes) < 2:
+        known = np.unique(y) if classes is None else np.unique(np.asarray(classes))
+        if len(known) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes in the data, "
-                f"but the data contains only one class: {classes[0]!r}."
+                f"but the data contains only one class: {known[0]!r}."
             )
-        unseen = np.setdiff1d(np.unique(y), classes)
-        if unseen.size:
-            raise ValueError(
-                f"y contains labels not in classes={classes.tolist()}: {unseen.tolist()}."
-            )
-        return classes
+        if classes is not None:
+            unseen = np.setdiff1d(np.unique(y), known)
+            if unseen.size:
+                raise ValueError(
+                    f"y contains labels not in classes={known.tolist()}: {unseen.tolist()}."
+                )
+        return known
 
     def _check_known_classes(self, y, classes):
         if not is_classifier(self):
