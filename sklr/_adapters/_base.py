@@ -33,6 +33,11 @@ class Adapter:
         self.shuffle = shuffle
         self.configure()
 
+    @staticmethod
+    def training_data(X, y, sample_weight, classes=None, *, shuffle=True):
+        """The rows the model trains on, given the validated data (as given, here)."""
+        return X, y, sample_weight
+
     def configure(self):
         """Put the model in the mode where sklr controls its learning rate."""
 

@@ -10,6 +10,7 @@ import functools
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.linear_model import SGDClassifier
 from sklearn.utils.extmath import safe_sparse_dot
 
@@ -89,10 +90,74 @@ def penalty(coef, kind, alpha, l1_ratio):
     return alpha * (l1_ratio * l1 + (1.0 - l1_ratio) * l2)
 
 
+def _canonical_order(X, y, classes):
+    """An order of the rows that depends on their values only."""
+    projection = np.random.RandomState(0).standard_normal(X.shape[1])
+    # Row by row, so equal rows get bit-identical keys wherever they are.
+    key = X @ projection if sp.issparse(X) else np.einsum("ij,j->i", X, projection)
+    target = np.searchsorted(classes, y) if classes is not None else y
+    return np.argsort(key + 1j * target)  # lexicographic: projection, then target
+
+
+def frequency_rows(X, y, sample_weight, classes=None, *, shuffle=True):
+    """The training rows as sklr's per-sample SGD visits them.
+
+    scikit-learn defines a sample weight of ``k`` as ``k`` copies of the row,
+    but its per-sample SGD takes one step scaled by ``k`` instead, which is a
+    different fit. Here a row of weight ``w`` is visited ``floor(w)`` times at
+    full weight, plus once at weight ``w - floor(w)`` when that is positive:
+    a weight below 1 scales a single step, as in scikit-learn, and an integer
+    weight ``k`` is exactly ``k`` repetitions.
+
+    With ``shuffle``, the rows are first put in a canonical order (by a fixed
+    projection of each row, then its target), so a fit depends on the rows
+    and ``random_state``, not on the order in which the rows are given. That
+    is what makes a weight of ``k`` and ``k`` copies give the same model.
+    Without ``shuffle`` the rows keep their order, repetitions side by side.
+
+    Parameters
+    ----------
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    sample_weight : ndarray of shape (n_samples,) or None
+        Non-negative weights.
+    classes : ndarray, default=None
+        The sorted classes of a classifier (``y`` is ordered by class index).
+    shuffle : bool, default=True
+        Whether the epochs visit the rows in random order.
+
+    Returns
+    -------
+    X, y, sample_weight
+        Copies in canonical order with repeated rows; ``sample_weight`` is
+        None when every visit has full weight.
+    """
+    if shuffle:
+        order = _canonical_order(X, y, classes)
+    else:
+        order = np.arange(X.shape[0])
+    if sample_weight is not None:
+        weight = sample_weight[order]
+        full = np.floor(weight)
+        part = weight - full
+        visits = full.astype(np.intp) + (part > 0)
+        order = np.repeat(order, visits)
+        last_visit = np.cumsum(visits)[part > 0] - 1
+        sample_weight = np.ones(order.shape[0])
+        sample_weight[last_visit] = part[part > 0]
+        if last_visit.size == 0:
+            sample_weight = None
+    return X[order], y[order], sample_weight
+
+
 class SGDAdapter(Adapter):
     """Adapter for ``SGDClassifier`` and ``SGDRegressor``."""
 
     public_attributes = ("coef_", "intercept_", "classes_")
+
+    @staticmethod
+    def training_data(X, y, sample_weight, classes=None, *, shuffle=True):
+        return frequency_rows(X, y, sample_weight, classes, shuffle=shuffle)
 
     def configure(self):
         self.model.set_params(

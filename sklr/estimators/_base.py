@@ -83,6 +83,7 @@ class LRTunedMixin:
         X, y = self._validate_xy(X, y, reset=True)
         sample_weight = self._check_sample_weight(sample_weight, X)
         classes = self._check_classes(y, None)
+        X, y, sample_weight = self._training_rows(X, y, sample_weight, classes)
         rng = check_random_state(self.random_state)
         validation = None
         if self.early_stopping or self._monitors_validation():
@@ -138,6 +139,7 @@ class LRTunedMixin:
         X, y = self._validate_xy(X, y, reset=True)
         sample_weight = self._check_sample_weight(sample_weight, X)
         classes = self._check_classes(y, classes, streaming=True)
+        X, y, sample_weight = self._training_rows(X, y, sample_weight, classes)
         rng = check_random_state(self.random_state)
         lr = self._resolve_lr(X, y, sample_weight, classes, rng)
         engine = self._start_engine(X, y, classes, rng, lr)
@@ -148,8 +150,16 @@ class LRTunedMixin:
         X, y = self._validate_xy(X, y, reset=False)
         sample_weight = self._check_sample_weight(sample_weight, X)
         self._check_known_classes(y, classes)
+        X, y, sample_weight = self._training_rows(
+            X, y, sample_weight, getattr(self, "classes_", None)
+        )
         self._engine.partial_epoch(X, y, sample_weight)
         return self._publish(self._engine)
+
+    def _training_rows(self, X, y, sample_weight, classes):
+        """The rows the wrapped model trains on (see its adapter's ``training_data``)."""
+        adapter = adapter_class(self._make_model())
+        return adapter.training_data(X, y, sample_weight, classes, shuffle=self.shuffle)
 
     def _resolve_lr(self, X, y, sample_weight, classes, rng):
         """The base rate: ``lr``, or with ``lr='auto'`` the one chosen on the training data."""
