@@ -25,9 +25,6 @@ class Adapter:
     #: Fitted attributes of the wrapped model that the sklr estimator exposes.
     public_attributes: tuple = ()
 
-    #: Whether training steps return the model's own (running) training loss.
-    reports_loss = False
-
     def __init__(self, model, *, shuffle):
         self.model = model
         self.shuffle = shuffle

@@ -38,7 +38,6 @@ class MLPAdapter(Adapter):
         "n_outputs_",
         "out_activation_",
     )
-    reports_loss = True
 
     def configure(self):
         if self.model.solver not in ("sgd", "adam"):

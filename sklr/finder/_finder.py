@@ -20,6 +20,10 @@ STOP_FACTOR = 4.0
 #: a sweep costs at most one epoch of ``num * MAX_BATCH`` rows.
 MAX_BATCH = 256
 
+#: Rows of the fixed evaluation batch on which the loss is measured before
+#: every step (all rows of smaller data).
+EVAL_ROWS = 256
+
 #: Candidate peaks of the race behind ``lr='auto'``: the range test's valley
 #: times these multipliers (the best one-cycle peak lies 10-100x above the
 #: valley, the best constant rate near it).
@@ -40,7 +44,8 @@ class LRFinderResult:
     losses : ndarray
         The smoothed training loss before each step.
     raw_losses : ndarray
-        The unsmoothed loss of each step's mini-batch.
+        The unsmoothed training loss before each step, on the fixed
+        evaluation batch.
     suggestion : float
         The suggested learning rate.
     method : str
@@ -127,16 +132,18 @@ def lr_find(
 
     A clone of ``estimator`` (the object passed in is never touched) takes
     ``num`` steps, one per mini-batch, at rates spaced exponentially from
-    ``start`` to ``end``; the training loss of each mini-batch is recorded
-    before its step and smoothed as fastai does (exponential moving average,
+    ``start`` to ``end``. Before each step the training objective (loss plus
+    penalty) is measured on one fixed evaluation batch of at most 256 of the
+    rows and smoothed as fastai does (exponential moving average,
     ``beta = 0.98``, debiased). The sweep stops early once the smoothed loss
     exceeds ``4x`` its best or is no longer finite. The suggestions follow
     fastai's definitions on the recorded curve less its first ``num // 10``
     and last 5 points.
 
-    The sweep visits the rows once: mini-batches of ``ceil(n / num)`` rows,
-    and data larger than ``num * 256`` rows is subsampled, so it costs at
-    most about one epoch.
+    The sweep visits the rows once, in mini-batches of ``ceil(n / num)``
+    rows; data larger than ``num * 256`` rows is subsampled, so the training
+    steps cost at most one epoch. The measurements add one forward pass over
+    the evaluation batch per step.
 
     Parameters
     ----------
@@ -157,6 +164,27 @@ def lr_find(
     Returns
     -------
     result : LRFinderResult
+
+    Notes
+    -----
+    fastai records the loss of each step's own mini-batch. A one-epoch sweep
+    of small data has mini-batches of a few rows (4 on 331 rows), and the
+    squared errors of 4 rows vary so much from batch to batch that such a
+    curve is mostly noise; measured on the same rows at every step, the
+    curve depends on the weights alone.
+
+    The sweep measures how fast the loss falls within one epoch: by the time
+    it reaches a rate ``lr`` it has trained for about
+    ``lr * n / log(end / start)`` (rate times per-sample updates), a fit of
+    ``E`` epochs at ``lr`` for ``lr * n * E``. Where the best constant rate
+    of a fit is limited by instability and gradient noise at high rates, as
+    with the log loss on digits or breast cancer, the valley lies within 3x
+    of it. Where a longer fit reaches the loss floor at lower rates and
+    higher rates only add gradient noise, as with the squared loss, the
+    valley lies above the best constant rate of a 10-epoch fit: 17x on
+    standardized diabetes (test R^2 0.34 against 0.38), 10x on a synthetic
+    regression (0.991 against 0.992), as measured by
+    ``benchmarks/lr_auto.py``.
 
     Examples
     --------
@@ -197,6 +225,7 @@ def sweep(est, X, y, sample_weight, classes, rng, *, start, end, num, method="va
     """The range test on validated data (see :func:`lr_find`)."""
     rows = _sweep_rows(X.shape[0], num, rng)
     batch = max(1, -(-len(rows) // num))
+    evaluation = _rows_of(X, y, sample_weight, np.sort(rows[:EVAL_ROWS]))
     model = est._make_model()
     adapter = adapter_class(model)(model, shuffle=False)
     lrs = np.geomspace(start, end, num)
@@ -206,7 +235,9 @@ def sweep(est, X, y, sample_weight, classes, rng, *, start, end, num, method="va
     with np.errstate(all="ignore"):
         for i, lr in enumerate(lrs):
             batch_rows = rows[(i * batch) % len(rows) :][:batch]
-            loss = _step(adapter, X, y, sample_weight, classes, batch_rows, lr, seed, first=i == 0)
+            loss = _step(
+                adapter, X, y, sample_weight, classes, evaluation, batch_rows, lr, seed, i
+            )
             if not np.isfinite(loss):
                 break
             raw.append(loss)
@@ -238,23 +269,21 @@ def sweep(est, X, y, sample_weight, classes, rng, *, start, end, num, method="va
     )
 
 
-def _step(adapter, X, y, sample_weight, classes, rows, lr, seed, first):
-    """The mini-batch's loss before a step at ``lr``, then the step."""
-    sw = None if sample_weight is None else sample_weight[rows]
-    Xb, yb = X[rows], y[rows]
-    before = None
-    if not adapter.reports_loss:
-        before = (
-            adapter.initial_objective(Xb, yb, sw, classes, seed)
-            if first
-            else adapter.objective(Xb, yb, sw)
-        )
+def _step(adapter, X, y, sample_weight, classes, evaluation, rows, lr, seed, i):
+    """The loss on the evaluation batch before step ``i`` at ``lr``, then the step."""
+    if i == 0:
+        before = adapter.initial_objective(*evaluation, classes, seed)
+    else:
+        before = adapter.objective(*evaluation)
     try:
-        reported = adapter.train_batches(X, y, sample_weight, classes, [rows], [lr], seed)
+        adapter.train_batches(X, y, sample_weight, classes, [rows], [lr], seed)
     except (ValueError, FloatingPointError):
         return np.inf
-    loss = reported if before is None else before
-    return float(loss) if adapter.weights_finite() else np.inf
+    return float(before) if adapter.weights_finite() else np.inf
+
+
+def _rows_of(X, y, sample_weight, rows):
+    return X[rows], y[rows], None if sample_weight is None else sample_weight[rows]
 
 
 def _sweep_rows(n, num, rng):
