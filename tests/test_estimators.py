@@ -564,6 +564,61 @@ def test_sample_weight_reaches_the_model(name):
     assert tilted.predict(X_BIN).sum() > plain.predict(X_BIN).sum()
 
 
+SGD_MODELS = {
+    "sgd-clf": lambda **kw: LRTunedSGDClassifier(max_iter=5, random_state=0, **kw),
+    "sgd-reg": lambda **kw: LRTunedSGDRegressor(max_iter=5, random_state=0, **kw),
+    "lrtuned-sgd-clf": lambda **kw: LRTuned(SGDClassifier(), max_iter=5, random_state=0, **kw),
+}
+
+
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "csr"])
+@pytest.mark.parametrize("mode", STEP_MODES)
+@pytest.mark.parametrize("name", SGD_MODELS)
+def test_sgd_integer_weight_is_repetition(name, mode, sparse):
+    """A weight of k trains exactly as k copies of the row, in any row order."""
+    est = SGD_MODELS[name](**STEP_MODES[mode])
+    X, y = data_for(est)
+    sw = np.random.RandomState(0).randint(0, 4, size=N)
+    repeated = np.repeat(np.arange(N), sw)
+    shuffled = np.random.RandomState(1).permutation(N)
+    if sparse:
+        X = sp.csr_matrix(np.where(np.abs(X) < 0.3, 0.0, X))
+    by_weight = clone(est).fit(X[shuffled], y[shuffled], sample_weight=sw[shuffled])
+    by_copies = clone(est).fit(X[repeated], y[repeated])
+    assert by_weight.t_ == by_copies.t_
+    np.testing.assert_array_equal(weights(by_weight), weights(by_copies))
+
+
+@pytest.mark.parametrize("name", SGD_MODELS)
+def test_sgd_fractional_weight_is_copies_and_a_scaled_visit(name):
+    """A weight of 2.5 is two full visits of the row and one at half weight.
+
+    Without shuffling, the visits of a row follow each other in that order.
+    """
+    est = SGD_MODELS[name](shuffle=False)
+    X, y = data_for(est)
+    sw = np.where(np.arange(N) % 3 == 0, 2.5, 1.0)
+    rows = np.repeat(np.arange(N), np.where(sw > 1, 3, 1))
+    visit_weight = np.ones(rows.shape[0])
+    visit_weight[np.flatnonzero(np.diff(np.r_[rows, -1]) != 0)[sw[np.unique(rows)] > 1]] = 0.5
+    by_weight = clone(est).fit(X, y, sample_weight=sw)
+    by_visits = clone(est).fit(X[rows], y[rows], sample_weight=visit_weight)
+    np.testing.assert_array_equal(weights(by_weight), weights(by_visits))
+
+
+@pytest.mark.parametrize("mode", STEP_MODES)
+def test_sgd_without_shuffle_keeps_the_given_order(mode):
+    """shuffle=False visits the rows as given: reversing them changes the fit."""
+    est = LRTunedSGDClassifier(max_iter=3, shuffle=False, random_state=0, **STEP_MODES[mode])
+    forward = clone(est).fit(X_BIN, Y_BIN)
+    backward = clone(est).fit(X_BIN[::-1], Y_BIN[::-1])
+    assert not np.allclose(weights(forward), weights(backward))
+    shuffled = LRTunedSGDClassifier(max_iter=3, random_state=0, **STEP_MODES[mode])
+    a = clone(shuffled).fit(X_BIN, Y_BIN)
+    b = clone(shuffled).fit(X_BIN[::-1], Y_BIN[::-1])
+    np.testing.assert_array_equal(weights(a), weights(b))
+
+
 @pytest.mark.parametrize("mode", STEP_MODES)
 @pytest.mark.parametrize(
     "make",

@@ -122,14 +122,29 @@ _SGD_DOC_COMMON = """
         Print one line per epoch: epoch, LR, loss, validation score, seconds.
 """
 
+_SGD_NOTES = """
+    Notes
+    -----
+    For SGD models, sample weights count as repetitions, as scikit-learn
+    defines them: a row of weight ``w`` is visited ``floor(w)`` times per
+    epoch at full weight, plus once at weight ``w - floor(w)`` if that is
+    positive. A weight up to
+    1 therefore scales a single step, as in scikit-learn's SGD, and an
+    integer weight ``k`` gives exactly the model of ``k`` copies of the row.
+    With ``shuffle=True`` the rows are put in an order that depends only on
+    their values before training (a copy of the data), so the fitted model
+    does not depend on the order of the rows, only on ``random_state``.
+    ``class_weight`` scales the steps, as in scikit-learn.
+"""
+
 _ATTRIBUTES_DOC = """
     lr_curve_ : ndarray of shape (t_,)
         Learning rate of each step taken, recorded before the step.
     loss_curve_ : ndarray of shape (n_iter_,)
         Training objective (loss plus penalty) of each epoch: for SGD models at
         the end of the epoch, on up to 1000 rows of the training data (the
-        same evenly spaced rows every epoch); for MLPs the mean over the epoch's mini-batches, as
-        scikit-learn's MLP reports it.
+        same evenly spaced rows every epoch); for MLPs the mean over the
+        epoch's mini-batches, as scikit-learn's MLP reports it.
     validation_scores_ : ndarray of shape (n_iter_,)
         Validation score after each epoch (with ``early_stopping``).
     n_iter_ : int
@@ -138,8 +153,8 @@ _ATTRIBUTES_DOC = """
         Steps taken.
     lr_events_ : list of dict
         Decisions other than a plain step (rollbacks, policy changes, early
-        stop, restoring the best epoch), each with ``step``, ``epoch``, ``kind``, ``lr_before``,
-        ``lr_after``, ``metric`` and ``detail``.
+        stop, restoring the best epoch), each with ``step``, ``epoch``,
+        ``kind``, ``lr_before``, ``lr_after``, ``metric`` and ``detail``.
     lr_finder_ : LRFinderResult
         With ``lr='auto'``: the range test, the race and the chosen ``lr``.
     estimator_ : estimator
@@ -173,6 +188,7 @@ class LRTunedSGDClassifier(ClassifierMixin, _FlatSGD):
     coef_, intercept_, classes_
         As in :class:`~sklearn.linear_model.SGDClassifier`."""
         + _ATTRIBUTES_DOC
+        + _SGD_NOTES
         + """
     Examples
     --------
@@ -289,6 +305,7 @@ class LRTunedSGDRegressor(RegressorMixin, _FlatSGD):
     coef_, intercept_
         As in :class:`~sklearn.linear_model.SGDRegressor`."""
         + _ATTRIBUTES_DOC
+        + _SGD_NOTES
         + """
     Examples
     --------
@@ -691,6 +708,7 @@ class LRTuned(_Delegating, LRTunedBase):
     classes_ : ndarray of shape (n_classes,)
         For classifiers: the class labels."""
         + _ATTRIBUTES_DOC
+        + _SGD_NOTES
         + """
     Examples
     --------
