@@ -33,6 +33,15 @@ shuffling. Once the shrink falls below ``MIN_SHRINK`` without a good epoch a
 :class:`DivergenceError` is raised. With ``'raise'`` that error comes at the
 first divergence. With ``step_every='batch'`` the unit checked and rolled back
 is the epoch's batches.
+
+The rate a rollback settles on is about the largest that passes the checks:
+the edge of stability, where SGD oscillates rather than descends and ends
+noisy. So after a rollback, an accepted epoch whose objective (the one
+checked) ends above where it started (the previous epoch's, or the starting
+objective) multiplies the rate by ``EDGE_SHRINK`` (0.5) for the rest of the
+fit, without undoing the epoch: an ``'edge_shrink'`` event, at most
+``MAX_EDGE_SHRINKS`` (5) times after each rollback. A fit that never rolls
+back is never shrunk.
 """
 
 import time
@@ -62,6 +71,15 @@ RISE_FACTOR = 2.0
 #: Rollback gives up when the rate has been shrunk below this fraction of
 #: what the schedule asked for (15 orders of magnitude).
 MIN_SHRINK = 1e-15
+
+#: After a rollback, an accepted epoch that raised the objective multiplies the
+#: rate by this (stability theory: the best-behaved rate is about half the edge).
+EDGE_SHRINK = 0.5
+
+#: At most this many edge shrinks follow each rollback (the rate ends at most
+#: 32x below the one the rollback settled on), so that the epoch-to-epoch noise
+#: of a long fit cannot anneal the rate to nothing.
+MAX_EDGE_SHRINKS = 5
 
 _FIRST_SHRINK, _NEXT_SHRINK = 0.5, 0.25
 _OVERFLOW_MESSAGES = ("overflow", "non-finite", "infinity", "nan")
@@ -110,6 +128,8 @@ class Engine:
         self.shrink = 1.0
         self.reference = None
         self.best_loss = np.inf
+        self.last_loss = None
+        self.edge_shrinks_left = 0
         self.lr_curve = []
         self.loss_curve = []
         self.validation_scores = []
@@ -139,6 +159,7 @@ class Engine:
             probe = self._loss_probe(X, y, sample_weight)
             if self.t > 0:
                 self.best_loss = self.adapter.objective(*_head(probe, CHECK_SAMPLE_SIZE))
+                self.last_loss = self.best_loss
             return self.epoch(X, y, sample_weight, probe)
         finally:
             self.adapter.release()
@@ -193,6 +214,7 @@ class Engine:
         self.t += n_steps
         self.n_iter += 1
         self.loss_curve.append(loss)
+        self._shrink_at_the_edge(end_loss)
         if score is not None:
             self.validation_scores.append(score)
         self._report(loss, score, time.process_time() - start)
@@ -219,6 +241,7 @@ class Engine:
                 raise DivergenceError(self._divergence_message(tried, why))
             self.adapter.restore(before)
             self.shrink *= shrink
+            self.edge_shrinks_left = MAX_EDGE_SHRINKS
             self._event(
                 "rollback",
                 lr_before=float(lrs[0]),
@@ -272,6 +295,23 @@ class Engine:
                 f"and {RISE_FACTOR:g}x the best so far ({self.best_loss:.4g})"
             )
         return None
+
+    def _shrink_at_the_edge(self, loss):
+        """After a rollback, halve the rate if the accepted epoch ended above where it started."""
+        start = self.reference if self.last_loss is None else self.last_loss
+        self.last_loss = loss
+        if self.edge_shrinks_left == 0 or loss <= start:
+            return
+        lr_before = self._lr_at(self.t)
+        self.shrink *= EDGE_SHRINK
+        self.edge_shrinks_left -= 1
+        self._event(
+            "edge_shrink",
+            lr_before=lr_before,
+            lr_after=self._lr_at(self.t),
+            metric=loss,
+            detail=f"loss rose from {start:.4g} to {loss:.4g} at the rate a rollback set",
+        )
 
     def _divergence_message(self, tried, why):
         return (

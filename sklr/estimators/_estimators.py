@@ -115,9 +115,10 @@ _SGD_DOC_COMMON = """
         When an epoch diverges (overflow, non-finite or exploding loss, a
         rate at which the penalty zeroes the weights), restore the weights
         and optimizer state from before it, shrink the rate and retry
-        (``'rollback'``, recorded in ``lr_events_``), or raise
-        :class:`sklr.DivergenceError` (``'raise'``). See ``sklr._engine``
-        for the thresholds.
+        (``'rollback'``, recorded in ``lr_events_``; after a rollback, each
+        epoch that ends with a higher loss halves the rate again, a few
+        times at most), or raise :class:`sklr.DivergenceError`
+        (``'raise'``). See ``sklr._engine`` for the thresholds.
     verbose : int, default=0
         Print one line per epoch: epoch, LR, loss, validation score, seconds.
 """
@@ -152,9 +153,10 @@ _ATTRIBUTES_DOC = """
     t_ : int
         Steps taken.
     lr_events_ : list of dict
-        Decisions other than a plain step (rollbacks, policy changes, early
-        stop, restoring the best epoch), each with ``step``, ``epoch``,
-        ``kind``, ``lr_before``, ``lr_after``, ``metric`` and ``detail``.
+        Decisions other than a plain step (rollbacks and the edge shrinks
+        after them, policy changes, early stop, restoring the best epoch),
+        each with ``step``, ``epoch``, ``kind``, ``lr_before``, ``lr_after``,
+        ``metric`` and ``detail``.
     lr_finder_ : LRFinderResult
         With ``lr='auto'``: the range test, the race and the chosen ``lr``.
     estimator_ : estimator
