@@ -37,7 +37,7 @@ from sklr import LRTunedMLPRegressor, LRTunedSGDClassifier, LRTunedSGDRegressor,
 
 SCHEDULES = ("constant", "cosine", "onecycle")
 EPOCHS = 10
-SPLITS = 3
+SPLITS = 5
 
 
 def classification_sets(quick):

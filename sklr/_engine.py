@@ -51,8 +51,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import gen_batches
 
 #: Rows of the training data on which ``loss_curve_`` is measured when the
-#: model does not report its own training loss (a fixed random subsample,
-#: drawn once per fit, keeps the per-epoch cost bounded on large data).
+#: model does not report its own training loss (the same evenly spaced rows
+#: every epoch keep the per-epoch cost bounded on large data).
 LOSS_SAMPLE_SIZE = 1_000
 
 #: Rows on which the end-of-epoch objective is checked when the model reports

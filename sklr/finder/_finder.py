@@ -10,8 +10,13 @@ from .._adapters import adapter_class
 from .._engine import split_validation
 from ..policies import resolve
 
-#: Loss smoothing of the range test (fastai's exponential moving average).
-SMOOTHING = 0.98
+#: Loss smoothing of the range test: an exponential moving average, debiased,
+#: as fastai's, with a memory of about 10 steps rather than fastai's 50
+#: (``beta = 0.98``). fastai smooths the loss of each step's own mini-batch,
+#: which is noisy; here the loss is measured on the same rows at every step
+#: and moves about 1% from step to step, so a 50-step memory would mostly
+#: delay the curve (by half a sweep) and move the suggestions to higher rates.
+SMOOTHING = 0.9
 
 #: The sweep stops once the smoothed loss exceeds this multiple of its best.
 STOP_FACTOR = 4.0
@@ -134,8 +139,8 @@ def lr_find(
     ``num`` steps, one per mini-batch, at rates spaced exponentially from
     ``start`` to ``end``. Before each step the training objective (loss plus
     penalty) is measured on one fixed evaluation batch of at most 256 of the
-    rows and smoothed as fastai does (exponential moving average,
-    ``beta = 0.98``, debiased). The sweep stops early once the smoothed loss
+    rows and smoothed (exponential moving average, ``beta = 0.9``,
+    debiased; see ``SMOOTHING``). The sweep stops early once the smoothed loss
     exceeds ``4x`` its best or is no longer finite. The suggestions follow
     fastai's definitions on the recorded curve less its first ``num // 10``
     and last 5 points.
@@ -177,14 +182,13 @@ def lr_find(
     it reaches a rate ``lr`` it has trained for about
     ``lr * n / log(end / start)`` (rate times per-sample updates), a fit of
     ``E`` epochs at ``lr`` for ``lr * n * E``. Where the best constant rate
-    of a fit is limited by instability and gradient noise at high rates, as
-    with the log loss on digits or breast cancer, the valley lies within 3x
-    of it. Where a longer fit reaches the loss floor at lower rates and
-    higher rates only add gradient noise, as with the squared loss, the
-    valley lies above the best constant rate of a 10-epoch fit: 17x on
-    standardized diabetes (test R^2 0.34 against 0.38), 10x on a synthetic
-    regression (0.991 against 0.992), as measured by
-    ``benchmarks/lr_auto.py``.
+    of a fit is limited by instability and gradient noise at high rates (the
+    log loss of a linear model, a neural network trained with Adam) the
+    valley lies near it. Where a longer fit reaches the loss floor at lower
+    rates and higher rates only add gradient noise (the squared loss of a
+    linear model trained by SGD) the valley lies several times above the
+    best constant rate of a 10-epoch fit. ``benchmarks/lr_auto.py`` measures
+    both on standardized data sets.
 
     Examples
     --------
