@@ -214,9 +214,8 @@ class SGDKernel:
         power_t, decay, average = args["power_t"], args["intercept_decay"], args["average"]
         # (power_t, one_class, t, intercept_decay, average)
         self._tail_args = lambda t: (power_t, 0, t, decay, average)
-        # The kernel skips rows flagged in its mask; a step never holds out rows.
-        # One all-zero mask per batch length.
-        self._masks = {}
+        # Per batch length: an all-zero validation mask, and gather buffers.
+        self._masks, self._buffers = {}, {}
 
     def step(self, rows, lr):
         """Run one plain-SGD pass with constant learning rate over ``rows``.
@@ -224,26 +223,58 @@ class SGDKernel:
         Parameters
         ----------
         rows : ndarray of int or slice
-            Row indices of the training data, visited in this order
-            (duplicates allowed).  A ``slice`` with step 1 is zero-copy.
+            Row indices of the training data in ``[0, n_samples)``, visited
+            in this order (duplicates allowed).  A ``slice`` with step 1 is
+            zero-copy.
         lr : float
             Constant learning rate (``eta0``) for this pass.
         """
-        X_args, Y, sw = self._take(rows)
-        n_rows = sw.shape[0]
+        if isinstance(rows, np.ndarray) and not self._sparse:
+            datasets, mask = self._gather(rows)
+        else:
+            X_args, Y, sw = self._take(rows)
+            make = self._dataset_cls
+            datasets = [make(*X_args, Y[k], sw, _UNUSED_SEED) for k in range(len(Y))]
+            mask = self._mask(sw.shape[0])
+        n_rows = mask.shape[0]
         if n_rows == 0:
             return
+        if not self._classifier:
+            self._step_regressor(datasets[0], mask, lr, n_rows)
+        elif len(datasets) == 1:
+            self._step_binary(datasets[0], mask, lr, n_rows)
+        else:
+            self._step_multiclass(datasets, mask, lr, n_rows)
+
+    def _mask(self, n_rows):
+        """An all-zero validation mask of ``n_rows`` (the kernel skips flagged rows)."""
         mask = self._masks.get(n_rows)
         if mask is None:
             mask = self._masks[n_rows] = np.zeros(n_rows, dtype=np.uint8)
-        make = self._dataset_cls
-        if not self._classifier:
-            self._step_regressor(make(*X_args, Y[0], sw, _UNUSED_SEED), mask, lr, n_rows)
-        elif len(Y) == 1:
-            self._step_binary(make(*X_args, Y[0], sw, _UNUSED_SEED), mask, lr, n_rows)
-        else:
-            datasets = [make(*X_args, Y[k], sw, _UNUSED_SEED) for k in range(len(Y))]
-            self._step_multiclass(datasets, mask, lr, n_rows)
+        return mask
+
+    def _gather(self, rows):
+        """Copy dense batch rows into buffers that the datasets of that batch size read.
+
+        A dataset reads its arrays through pointers and is back at its first
+        row after every pass, so one set of datasets per batch size serves
+        every batch of that size.
+        """
+        n_rows = rows.shape[0]
+        buffers = self._buffers.get(n_rows)
+        if buffers is None:
+            X = np.empty((n_rows, self._X.shape[1]), dtype=self._X.dtype)
+            Y = np.empty((self._Y.shape[0], n_rows), dtype=self._Y.dtype)
+            sw = np.empty(n_rows, dtype=self._sw.dtype)
+            make = self._dataset_cls
+            datasets = [make(X, Y[k], sw, _UNUSED_SEED) for k in range(len(Y))]
+            buffers = self._buffers[n_rows] = (X, Y, sw, datasets)
+        X, Y, sw, datasets = buffers
+        # mode='wrap' writes straight into the buffers; rows are valid indices.
+        self._X.take(rows, axis=0, out=X, mode="wrap")
+        self._Y.take(rows, axis=1, out=Y, mode="wrap")
+        self._sw.take(rows, out=sw, mode="wrap")
+        return datasets, self._mask(n_rows)
 
     def _take(self, rows):
         """Return the batch's dataset arguments for X, its targets and weights."""
