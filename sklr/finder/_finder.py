@@ -211,6 +211,7 @@ def lr_find(
     X, y = est._validate_xy(X, y, reset=True)
     sample_weight = est._check_sample_weight(sample_weight, X)
     classes = est._check_classes(y, None)
+    X, y, sample_weight = est._training_rows(X, y, sample_weight, classes)
     return sweep(
         est,
         X,
