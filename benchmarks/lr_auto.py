@@ -37,7 +37,7 @@ from sklr import LRTunedMLPRegressor, LRTunedSGDClassifier, LRTunedSGDRegressor,
 
 SCHEDULES = ("constant", "cosine", "onecycle")
 EPOCHS = 10
-SPLITS = 5
+SPLITS = 20
 
 
 def classification_sets(quick):
@@ -110,13 +110,13 @@ def suggestion_sets(quick):
         yield f"{name} (SGD classifier)", X, y, model, True
     X, y = load_diabetes(return_X_y=True)
     y = (y - y.mean()) / y.std()
-    yield "diabetes (MLP regressor, adam)", X, y, mlp_regressor, False
+    yield "diabetes (SGD regressor)", X, y, regressor, False
     if quick:
         return
-    yield "diabetes (SGD regressor)", X, y, regressor, False
+    yield "diabetes (MLP regressor, adam)", X, y, mlp_regressor, False
     X, y = make_regression(2000, 20, n_informative=10, noise=20, random_state=0)
-    yield "synthetic regression (MLP regressor, adam)", X, y / y.std(), mlp_regressor, False
     yield "synthetic regression (SGD regressor)", X, y / y.std(), regressor, False
+    yield "synthetic regression (MLP regressor, adam)", X, y / y.std(), mlp_regressor, False
 
 
 def suggestion_rows(quick):

@@ -133,14 +133,20 @@ def test_the_loss_is_measured_on_the_same_rows_at_every_step():
     assert np.abs(np.diff(slow)).max() < 0.05 * slow[0]
 
 
-def test_valley_is_within_3x_of_the_best_constant_rate():
-    """The measurement of benchmarks/lr_auto.py on digits and breast cancer.
+def test_valley_is_near_the_best_constant_rate():
+    """The measurement of benchmarks/lr_auto.py on digits, breast cancer and diabetes.
 
-    Not on the regression sets: see the Notes of ``lr_find``.
+    For the log loss the valley is within 3x of the best constant rate of a
+    10-epoch fit. For the squared loss it lies just above 3x (see the Notes of
+    ``lr_find``), on a plateau: its test R^2 is within 0.01 of the best.
     """
-    rows = {r["data"]: r for r in _benchmark().suggestion_rows(quick=True)}
-    for name in ("digits", "breast cancer"):
-        assert 1 / 3 <= rows[name]["ratio"] <= 3, rows[name]
+    rows = list(_benchmark().suggestion_rows(quick=True))
+    assert [r["data"].split(" (")[0] for r in rows] == ["digits", "breast cancer", "diabetes"]
+    for row in rows[:2]:
+        assert 1 / 3 <= row["ratio"] <= 3, row
+    regression = rows[2]
+    assert 1 <= regression["ratio"] <= 5, regression
+    assert regression["best test score"] - regression["test score at valley"] < 0.01, regression
 
 
 def test_mlp_range_test_runs_and_suggests_a_sane_rate():
