@@ -83,11 +83,12 @@ class Adapter:
 
     def snapshot(self):
         """A deep copy of everything the model has learned, optimizer included."""
-        return {name: _copy(value) for name, value in self.model.__dict__.items()}
+        return {name: _freeze(value) for name, value in self.model.__dict__.items()}
 
     def restore(self, state):
+        """Bring back a snapshot (which stays intact: it may be restored again)."""
         self.model.__dict__.clear()
-        self.model.__dict__.update({name: _copy(value) for name, value in state.items()})
+        self.model.__dict__.update({name: _thaw(value) for name, value in state.items()})
         self.release()
 
     def weights(self):
@@ -110,14 +111,31 @@ class Adapter:
 _IMMUTABLE = (str, bytes, int, float, complex, bool, type(None), np.generic)
 
 
-def _copy(value):
-    """A deep copy, with shortcuts for the common cases (arrays, scalars, RandomState)."""
+class _RandomStateCopy:
+    """A RandomState's state in a snapshot: reading it costs a fifth of building a twin."""
+
+    def __init__(self, random_state):
+        self.state = random_state.get_state()
+
+    def thaw(self):
+        twin = np.random.RandomState()
+        twin.set_state(self.state)
+        return twin
+
+
+def _freeze(value):
+    """A deep copy for a snapshot, with shortcuts for arrays, scalars and RandomState."""
     if isinstance(value, np.ndarray) and value.dtype != object:
         return value.copy()
     if isinstance(value, _IMMUTABLE):
         return value
-    if isinstance(value, np.random.RandomState):  # through its state: 20x faster
-        twin = np.random.RandomState()
-        twin.set_state(value.get_state())
-        return twin
+    if isinstance(value, np.random.RandomState):
+        return _RandomStateCopy(value)
     return copy.deepcopy(value)
+
+
+def _thaw(value):
+    """A live copy of a value frozen by :func:`_freeze`."""
+    if isinstance(value, _RandomStateCopy):
+        return value.thaw()
+    return _freeze(value)

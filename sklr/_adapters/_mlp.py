@@ -77,7 +77,8 @@ class MLPAdapter(Adapter):
         """The loss at the initial weights (not at zero output, which a network never has).
 
         A copy of the network is initialised from the same seed as the first
-        step by one pass at a rate too small to move any weight (1e-300).
+        step by one pass over one row at a rate too small to move any weight
+        (1e-300): the initial weights depend on the seed and the shapes only.
         """
         probe = copy.deepcopy(self.model)
         probe.set_params(learning_rate_init=1e-300, shuffle=False)
@@ -85,7 +86,7 @@ class MLPAdapter(Adapter):
         kwargs = {} if isinstance(probe, MLPRegressor) else {"classes": classes}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            probe.partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+            probe.partial_fit(X[:1], y[:1], **kwargs)
         return _objective(probe, X, y, sample_weight)
 
     def objective(self, X, y, sample_weight):

@@ -91,12 +91,15 @@ def penalty(coef, kind, alpha, l1_ratio):
 
 
 def _canonical_order(X, y, classes):
-    """An order of the rows that depends on their values only."""
+    """An order of the rows that depends on their values only: by a fixed projection, then y."""
     projection = np.random.RandomState(0).standard_normal(X.shape[1])
     # Row by row, so equal rows get bit-identical keys wherever they are.
     key = X @ projection if sp.issparse(X) else np.einsum("ij,j->i", X, projection)
-    target = np.searchsorted(classes, y) if classes is not None else y
-    return np.argsort(key + 1j * target)  # lexicographic: projection, then target
+    order = np.argsort(key)
+    if np.any(key[order[1:]] == key[order[:-1]]):  # equal rows: break ties by target
+        target = np.searchsorted(classes, y) if classes is not None else y
+        order = np.lexsort((target, key))
+    return order
 
 
 def frequency_rows(X, y, sample_weight, classes=None, *, shuffle=True):
@@ -147,7 +150,8 @@ def frequency_rows(X, y, sample_weight, classes=None, *, shuffle=True):
         sample_weight[last_visit] = part[part > 0]
         if last_visit.size == 0:
             sample_weight = None
-    return X[order], y[order], sample_weight
+    rows = X[order] if sp.issparse(X) else X.take(order, axis=0)
+    return rows, y[order], sample_weight
 
 
 class SGDAdapter(Adapter):
