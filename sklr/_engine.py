@@ -199,8 +199,8 @@ class Engine:
         """
         start = time.process_time()
         probe = probe or self._loss_probe(X, y, sample_weight)
-        batches = self._batches(X.shape[0])
         seed = int(self.rng.randint(_SEED_MAX))
+        batches = self._batches(X.shape[0], seed)
         n_steps = 1 if batches is None else len(batches)
         lrs, (loss, end_loss), before = self._steps_until_accepted(
             X, y, sample_weight, probe, batches, n_steps, seed
@@ -353,10 +353,16 @@ class Engine:
 
     # -- pieces ----------------------------------------------------------------
 
-    def _batches(self, n):
+    def _batches(self, n, seed):
+        """The epoch's mini-batches of row indices, shuffled by the epoch's seed."""
         if self.step_every == "epoch":
             return None
-        order = self.rng.permutation(n) if self.shuffle else np.arange(n)
+        # PCG64 shuffles twice as fast as the legacy RandomState.
+        order = (
+            np.random.Generator(np.random.PCG64(seed)).permutation(n)
+            if self.shuffle
+            else np.arange(n)
+        )
         return [order[s] for s in gen_batches(n, self.batch_size)]
 
     def _loss_probe(self, X, y, sample_weight):
