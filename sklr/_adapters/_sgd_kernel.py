@@ -191,6 +191,7 @@ class SGDKernel:
         self._dataset_cls = csr_ds if self._sparse else dense_ds
         self.n_samples = self._X.shape[0]
         self._sw = _as_sample_weight(sample_weight, self.n_samples, dtype)
+        self._unweighted = sample_weight is None  # then every gathered weight is 1
         self._classifier = isinstance(estimator, BaseSGDClassifier)
         if self._classifier:
             self._Y, self._weights = _encode_classifier_targets(estimator, y, dtype)
@@ -265,7 +266,7 @@ class SGDKernel:
         if buffers is None:
             X = np.empty((n_rows, self._X.shape[1]), dtype=self._X.dtype)
             Y = np.empty((self._Y.shape[0], n_rows), dtype=self._Y.dtype)
-            sw = np.empty(n_rows, dtype=self._sw.dtype)
+            sw = np.ones(n_rows, dtype=self._sw.dtype)
             make = self._dataset_cls
             datasets = [make(X, Y[k], sw, _UNUSED_SEED) for k in range(len(Y))]
             buffers = self._buffers[n_rows] = (X, Y, sw, datasets)
@@ -273,7 +274,8 @@ class SGDKernel:
         # mode='wrap' writes straight into the buffers; rows are valid indices.
         self._X.take(rows, axis=0, out=X, mode="wrap")
         self._Y.take(rows, axis=1, out=Y, mode="wrap")
-        self._sw.take(rows, out=sw, mode="wrap")
+        if not self._unweighted:
+            self._sw.take(rows, out=sw, mode="wrap")
         return datasets, self._mask(n_rows)
 
     def _take(self, rows):
@@ -335,7 +337,7 @@ class SGDKernel:
         est.t_ += n_rows
         est.n_iter_ = 1
         if not average:
-            est.intercept_ = np.atleast_1d(intercept)
+            est.intercept_ = np.array([intercept])  # as np.atleast_1d, faster
             return
         est._average_intercept[0] = avg_intercept
         averaging = average <= est.t_ - 1
