@@ -158,7 +158,7 @@ class Engine:
         try:
             probe = self._loss_probe(X, y, sample_weight)
             if self.t > 0:
-                self.best_loss = self.adapter.objective(*_head(probe, CHECK_SAMPLE_SIZE))
+                self.best_loss = self.adapter.objective(*self._check_rows(probe))
                 self.last_loss = self.best_loss
             return self.epoch(X, y, sample_weight, probe)
         finally:
@@ -276,7 +276,15 @@ class Engine:
             return float(loss), float(loss)
         if not np.isfinite(loss):
             return float(loss), float(loss)
-        return float(loss), float(adapter.objective(*_head(probe, CHECK_SAMPLE_SIZE)))
+        return float(loss), float(adapter.objective(*self._check_rows(probe)))
+
+    def _check_rows(self, probe):
+        """The rows on which the objective at the end of an epoch is checked.
+
+        The loss rows themselves, unless the model reports a running loss of
+        its own (then ``CHECK_SAMPLE_SIZE`` of them, for speed).
+        """
+        return _spread(probe, CHECK_SAMPLE_SIZE) if self.adapter.reports_loss else probe
 
     def _diverged(self, loss):
         """Why the objective ``loss`` at the end of an epoch means divergence, or None."""
@@ -404,9 +412,17 @@ class Engine:
         )
 
 
-def _head(arrays, n):
-    """The first ``n`` rows of each of ``(X, y, sample_weight)``."""
-    return tuple(None if a is None else a[:n] for a in arrays)
+def _spread(arrays, n):
+    """``n`` evenly spaced rows of each of ``(X, y, sample_weight)`` (all if fewer).
+
+    Evenly spaced rather than the first ``n``: data sorted by class or target
+    is represented whole.
+    """
+    total = arrays[0].shape[0]
+    if total <= n:
+        return arrays
+    rows = (np.arange(n) * total) // n
+    return tuple(None if a is None else a[rows] for a in arrays)
 
 
 def split_validation(X, y, sample_weight, *, fraction, stratify, rng):

@@ -106,3 +106,24 @@ def test_unsupported_model_names_the_supported_ones():
 
     with pytest.raises(TypeError, match="SGDClassifier, SGDRegressor, MLPClassifier"):
         adapter_class(LogisticRegression())
+
+
+def test_snapshot_restore_keeps_aliases():
+    """With averaging active, a multiclass SGD model's intercept_ is its averaging buffer.
+
+    A restored snapshot keeps that, so the next epoch equals one without the
+    round trip.
+    """
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(100, 5), rng.randint(0, 3, 100)
+    results = []
+    for round_trip in (False, True):
+        model = SGDClassifier(average=1, random_state=0)
+        adapter = SGDAdapter(model, shuffle=True)
+        adapter.set_lr(0.01)
+        adapter.train_epoch(X, y, None, np.unique(y), 1)
+        if round_trip:
+            adapter.restore(adapter.snapshot())
+        adapter.train_epoch(X, y, None, np.unique(y), 2)
+        results.append(model.intercept_.copy())
+    np.testing.assert_array_equal(results[0], results[1])

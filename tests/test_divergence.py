@@ -338,3 +338,28 @@ def test_give_up_message_lists_only_the_failing_steps_rates():
     assert "step 2 (epoch 3)" in message
     rates = _tried_rates(message)
     assert rates == sorted(rates, reverse=True), rates
+
+
+def test_stream_edge_shrinks_only_when_a_chunk_loss_rises():
+    """In a partial_fit stream the loss before and after a call are measured on the same rows.
+
+    A stream whose every call lowers its chunk's loss never shrinks the rate
+    at the edge, even after a rollback.
+    """
+    rng = np.random.RandomState(0)
+    projection = np.random.RandomState(0).standard_normal(3)
+    coef = np.array([1.0, -2.0, 0.5])
+    est = LRTunedSGDRegressor(lr=2.0, random_state=0)
+    spurious = []
+    for _ in range(8):
+        X = rng.randn(1000, 3)
+        y = X @ coef + rng.randn(1000) * np.where(X @ projection > 0, 3.0, 0.1)
+        started = hasattr(est, "_engine")
+        before = est._engine.adapter.objective(X, y, None) if started else None
+        n_events = len(est.lr_events_) if started else 0
+        est.partial_fit(X, y)
+        after = est._engine.adapter.objective(X, y, None)
+        shrunk = any(e["kind"] == "edge_shrink" for e in est.lr_events_[n_events:])
+        if shrunk and before is not None and after < before:
+            spurious.append((before, after))
+    assert not spurious, f"edge_shrink although the chunk's loss fell: {spurious}"

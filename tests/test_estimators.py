@@ -897,3 +897,84 @@ def test_sgd_stream_same_X_new_targets_and_weights(mode):
         return weights(est)
 
     assert np.array_equal(run(False), run(True))
+
+
+def _weighted_binary(n=40, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n, 3)
+    return X, (X[:, 0] > 0).astype(int)
+
+
+def test_sgd_order_free_with_equal_rows_of_different_weights():
+    """Equal rows with equal labels but different weights are ordered by weight.
+
+    Their visits (one of 0.3, three of 2.7 with a partial last) then fall in
+    the same places whatever order the rows are given in.
+    """
+    X, y = _weighted_binary()
+    X[5], y[5] = X[6], y[6]
+    w = np.ones(len(y))
+    w[5], w[6] = 0.3, 2.7
+    swapped = np.arange(len(y))
+    swapped[5], swapped[6] = 6, 5
+
+    def fit(rows):
+        est = LRTunedSGDClassifier(lr=0.05, max_iter=5, random_state=0)
+        return est.fit(X[rows], y[rows], sample_weight=w[rows]).coef_
+
+    np.testing.assert_array_equal(fit(np.arange(len(y))), fit(swapped))
+
+
+def test_sgd_balanced_class_weight_with_a_class_of_zero_weight():
+    """'balanced' counts weights: a class whose rows all weigh 0 is simply absent."""
+    X, y = _weighted_binary(60)
+    w = np.where(y == 1, 0.0, 1.0)
+    est = LRTunedSGDClassifier(lr=0.05, max_iter=3, random_state=0, class_weight="balanced")
+    est.fit(X, y, sample_weight=w)
+    # n / (2 n_c) over the weights: class 0 holds all of it; class 1 none.
+    assert est.estimator_.class_weight == {0: 0.5, 1: 1.0}
+
+
+def test_sgd_balanced_class_weight_counts_sample_weights_as_rows():
+    """A weight of k counts as k rows, for 'balanced' too: weights equal copies."""
+    X, y = _weighted_binary(60)
+    w = np.where(y == 1, 3, 1)
+    copies = np.repeat(np.arange(len(y)), w)
+    est = LRTunedSGDClassifier(lr=0.05, max_iter=3, random_state=0, class_weight="balanced")
+    by_weight = clone(est).fit(X, y, sample_weight=w)
+    by_copies = clone(est).fit(X[copies], y[copies])
+    np.testing.assert_array_equal(by_weight.coef_, by_copies.coef_)
+
+
+def test_sgd_weight_within_rounding_of_an_integer_is_that_integer():
+    """A weight of 1 + 1e-12 (say, normalised in floating point) is one visit, not two."""
+    rng = np.random.RandomState(0)
+    X = rng.randn(300, 5)
+    y = (X @ rng.randn(5) + 0.5 * rng.randn(300) > 0).astype(int)
+    fits = [
+        LRTunedSGDClassifier(lr=0.01, alpha=1e-2, max_iter=10, random_state=0)
+        .fit(X, y, sample_weight=np.full(300, w))
+        .coef_
+        for w in (1.0, 1.0 + 1e-12)
+    ]
+    np.testing.assert_array_equal(fits[0], fits[1])
+
+
+def test_sgd_weights_beyond_an_epochs_capacity_are_refused():
+    X, y = _weighted_binary()
+    with pytest.raises(ValueError, match="row visits per epoch.*Rescale sample_weight"):
+        LRTunedSGDClassifier().fit(X, y, sample_weight=np.full(len(y), 1e19))
+
+
+def test_sgd_early_stopping_holds_out_rows_not_copies():
+    """With weights, the validation rows are rows of the data, none a copy of a training row."""
+    X, y = _weighted_binary(200)
+    est = LRTunedSGDClassifier(early_stopping=True, max_iter=3, random_state=0)
+    est.fit(X, y, sample_weight=np.full(len(y), 3))
+    rows = adapter_class(est._make_model()).training_data(X, y, None, [0, 1], repeat=False)
+    train, (X_val, _, _) = split_validation(
+        *rows, fraction=0.1, stratify=True, rng=check_random_state(0)
+    )
+    seen = {row.tobytes() for row in train[0]}
+    assert not any(row.tobytes() in seen for row in X_val)
+    assert len(X_val) == 20

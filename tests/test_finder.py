@@ -192,3 +192,13 @@ def test_lr_auto_is_within_half_a_point_of_the_best_grid_rate():
         gaps = [r["gap (points)"] for r in rows if r["schedule"] == schedule]
         assert len(gaps) == 5
         assert sum(g <= 0.5 for g in gaps) >= 4, (schedule, gaps)
+
+
+def test_lr_auto_with_balanced_class_weight():
+    """The range test resolves class_weight='balanced' on the data, as a fit does."""
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 3)
+    y = (X[:, 0] > 0.5).astype(int)
+    est = LRTunedSGDClassifier(lr="auto", class_weight="balanced", max_iter=3, random_state=0)
+    assert est.fit(X, y).lr_finder_.lr > 0
+    assert lr_find(est, X, y, random_state=0).suggestion > 0

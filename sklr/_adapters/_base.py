@@ -25,14 +25,21 @@ class Adapter:
     #: Fitted attributes of the wrapped model that the sklr estimator exposes.
     public_attributes: tuple = ()
 
+    #: Whether training steps return the model's own (running) training loss.
+    reports_loss = False
+
     def __init__(self, model, *, shuffle):
         self.model = model
         self.shuffle = shuffle
         self.configure()
 
     @staticmethod
-    def training_data(X, y, sample_weight, classes=None, *, shuffle=True):
-        """The rows the model trains on, given the validated data (as given, here)."""
+    def training_data(X, y, sample_weight, classes=None, *, shuffle=True, repeat=True):
+        """The rows the model trains on, given the validated data (as given, here).
+
+        ``repeat=False`` asks only for the order of the rows (before a
+        validation split), not for the weights' own treatment.
+        """
         return X, y, sample_weight
 
     def configure(self):
@@ -82,13 +89,17 @@ class Adapter:
         return self.model.score(X, y, sample_weight=sample_weight)
 
     def snapshot(self):
-        """A deep copy of everything the model has learned, optimizer included."""
-        return {name: _freeze(value) for name, value in self.model.__dict__.items()}
+        """A deep copy of everything the model has learned, optimizer included.
+
+        An attribute that is the very object of another (scikit-learn's
+        averaged SGD makes ``intercept_`` its averaging buffer) stays so.
+        """
+        return _copy_state(self.model.__dict__, _freeze)
 
     def restore(self, state):
         """Bring back a snapshot (which stays intact: it may be restored again)."""
         self.model.__dict__.clear()
-        self.model.__dict__.update({name: _thaw(value) for name, value in state.items()})
+        self.model.__dict__.update(_copy_state(state, _thaw))
         self.release()
 
     def weights(self):
@@ -132,6 +143,15 @@ def _freeze(value):
     if isinstance(value, np.random.RandomState):
         return _RandomStateCopy(value)
     return copy.deepcopy(value)
+
+
+def _copy_state(state, copy_one):
+    """Copy each value of ``state`` once, however many names it has."""
+    copies = {}
+    for value in state.values():
+        if id(value) not in copies:
+            copies[id(value)] = copy_one(value)
+    return {name: copies[id(value)] for name, value in state.items()}
 
 
 def _thaw(value):

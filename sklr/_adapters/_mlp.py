@@ -30,6 +30,8 @@ _LIVE_LR = {SGDOptimizer: "learning_rate", AdamOptimizer: "learning_rate_init"}
 class MLPAdapter(Adapter):
     """Adapter for ``MLPClassifier`` and ``MLPRegressor``."""
 
+    reports_loss = True
+
     public_attributes = (
         "coefs_",
         "intercepts_",

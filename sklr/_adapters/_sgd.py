@@ -90,19 +90,50 @@ def penalty(coef, kind, alpha, l1_ratio):
     return alpha * (l1_ratio * l1 + (1.0 - l1_ratio) * l2)
 
 
-def _canonical_order(X, y, classes):
-    """An order of the rows that depends on their values only: by a fixed projection, then y."""
+def _canonical_order(X, y, sample_weight, classes):
+    """An order of the rows that depends on their values only.
+
+    By a fixed projection of the row, then (for equal projections) its target
+    and its weight.
+    """
     projection = np.random.RandomState(0).standard_normal(X.shape[1])
     # Row by row, so equal rows get bit-identical keys wherever they are.
     key = X @ projection if sp.issparse(X) else np.einsum("ij,j->i", X, projection)
     order = np.argsort(key)
-    if np.any(key[order[1:]] == key[order[:-1]]):  # equal rows: break ties by target
+    if np.any(key[order[1:]] == key[order[:-1]]):
         target = np.searchsorted(classes, y) if classes is not None else y
-        order = np.lexsort((target, key))
+        weight = np.zeros(1) if sample_weight is None else sample_weight
+        order = np.lexsort((np.broadcast_to(weight, key.shape), target, key))
     return order
 
 
-def frequency_rows(X, y, sample_weight, classes=None, *, shuffle=True):
+#: A weight this close to an integer (relative) counts as that integer, so
+#: that weights computed in floating point (say, normalised by their mean)
+#: do not gain a visit at weight 1e-16.
+INTEGER_TOLERANCE = 1e-9
+
+#: The most row visits an epoch can hold (scikit-learn's datasets index rows
+#: with 32-bit integers).
+MAX_VISITS = np.iinfo(np.int32).max
+
+
+def _visits(weight):
+    """Full visits and the weight of the last, partial one (0: none) of each row."""
+    nearest = np.round(weight)
+    snap = np.abs(weight - nearest) <= INTEGER_TOLERANCE * np.maximum(nearest, 1.0)
+    weight = np.where(snap, nearest, weight)
+    full = np.floor(weight)
+    total = float(full.sum()) + np.count_nonzero(weight > full)
+    if total > MAX_VISITS:
+        raise ValueError(
+            f"sample_weight sums to about {total:.3g} row visits per epoch: the SGD "
+            "models count a weight of k as k copies of the row, and an epoch can hold "
+            f"at most {MAX_VISITS} visits. Rescale sample_weight."
+        )
+    return full.astype(np.intp), weight - full
+
+
+def frequency_rows(X, y, sample_weight, classes=None, *, shuffle=True, repeat=True):
     """The training rows as sklr's per-sample SGD visits them.
 
     scikit-learn defines a sample weight of ``k`` as ``k`` copies of the row,
@@ -110,13 +141,16 @@ def frequency_rows(X, y, sample_weight, classes=None, *, shuffle=True):
     different fit. Here a row of weight ``w`` is visited ``floor(w)`` times at
     full weight, plus once at weight ``w - floor(w)`` when that is positive:
     a weight below 1 scales a single step, as in scikit-learn, and an integer
-    weight ``k`` is exactly ``k`` repetitions.
+    weight ``k`` is exactly ``k`` repetitions (weights within a relative
+    ``INTEGER_TOLERANCE`` of an integer count as that integer). An epoch
+    therefore visits about ``sum(ceil(w))`` rows, held in memory as a copy.
 
     With ``shuffle``, the rows are first put in a canonical order (by a fixed
-    projection of each row, then its target), so a fit depends on the rows
-    and ``random_state``, not on the order in which the rows are given. That
-    is what makes a weight of ``k`` and ``k`` copies give the same model.
-    Without ``shuffle`` the rows keep their order, repetitions side by side.
+    projection of each row, then its target and weight), so a fit depends on
+    the rows and ``random_state``, not on the order in which the rows are
+    given. That is what makes a weight of ``k`` and ``k`` copies give the same
+    model. Without ``shuffle`` the rows keep their order, repetitions side by
+    side.
 
     Parameters
     ----------
@@ -128,6 +162,8 @@ def frequency_rows(X, y, sample_weight, classes=None, *, shuffle=True):
         The sorted classes of a classifier (``y`` is ordered by class index).
     shuffle : bool, default=True
         Whether the epochs visit the rows in random order.
+    repeat : bool, default=True
+        Expand the weights into visits; False only orders the rows.
 
     Returns
     -------
@@ -136,18 +172,18 @@ def frequency_rows(X, y, sample_weight, classes=None, *, shuffle=True):
         None when every visit has full weight.
     """
     if shuffle:
-        order = _canonical_order(X, y, classes)
+        order = _canonical_order(X, y, sample_weight, classes)
     else:
         order = np.arange(X.shape[0])
     if sample_weight is not None:
-        weight = sample_weight[order]
-        full = np.floor(weight)
-        part = weight - full
-        visits = full.astype(np.intp) + (part > 0)
-        order = np.repeat(order, visits)
-        last_visit = np.cumsum(visits)[part > 0] - 1
+        sample_weight = sample_weight[order]
+    if sample_weight is not None and repeat:
+        full, part = _visits(sample_weight)
+        partial = part > 0
+        order = np.repeat(order, full + partial)
+        last_visit = np.cumsum(full + partial)[partial] - 1
         sample_weight = np.ones(order.shape[0])
-        sample_weight[last_visit] = part[part > 0]
+        sample_weight[last_visit] = part[partial]
         if last_visit.size == 0:
             sample_weight = None
     rows = X[order] if sp.issparse(X) else X.take(order, axis=0)
@@ -160,8 +196,8 @@ class SGDAdapter(Adapter):
     public_attributes = ("coef_", "intercept_", "classes_")
 
     @staticmethod
-    def training_data(X, y, sample_weight, classes=None, *, shuffle=True):
-        return frequency_rows(X, y, sample_weight, classes, shuffle=shuffle)
+    def training_data(X, y, sample_weight, classes=None, *, shuffle=True, repeat=True):
+        return frequency_rows(X, y, sample_weight, classes, shuffle=shuffle, repeat=repeat)
 
     def configure(self):
         self.model.set_params(

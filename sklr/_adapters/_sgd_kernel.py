@@ -452,6 +452,11 @@ def allocate(est, X, y, classes=None):
     if isinstance(est, BaseSGDRegressor):
         est._allocate_parameter_mem(n_classes=1, n_features=n_features, input_dtype=X1.dtype)
     else:
+        if isinstance(est.class_weight, str):
+            raise ValueError(
+                f"class_weight={est.class_weight!r} needs the whole training set: "
+                "resolve it to a dict before allocating."
+            )
         _check_partial_fit_first_call(est, classes)
         n_classes = est.classes_.shape[0]
         if n_classes < 2:

@@ -4,7 +4,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, is_classifier
-from sklearn.utils import check_random_state, compute_class_weight
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
@@ -30,6 +30,22 @@ COMMON_CONSTRAINTS = {
     "on_divergence": [StrOptions({"rollback", "raise"})],
     "verbose": ["verbose"],
 }
+
+
+def balanced_class_weight(classes, y, sample_weight=None):
+    """scikit-learn's 'balanced' class weights, counting a row of weight w as w rows.
+
+    ``n / (n_classes * n_c)`` with ``n`` and ``n_c`` the total weight of all
+    rows and of class ``c``'s rows: unweighted, exactly
+    ``compute_class_weight('balanced', ...)``. A class without weight gets 1
+    (it has no rows to weigh).
+    """
+    weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, float)
+    totals = np.bincount(np.searchsorted(classes, y), weights=weight, minlength=len(classes))
+    balanced = np.ones(len(classes))
+    present = totals > 0
+    balanced[present] = weight.sum() / (len(classes) * totals[present])
+    return balanced
 
 
 class LRTunedMixin:
@@ -83,10 +99,12 @@ class LRTunedMixin:
         X, y = self._validate_xy(X, y, reset=True)
         sample_weight = self._check_sample_weight(sample_weight, X)
         classes = self._check_classes(y, None)
-        X, y, sample_weight = self._training_rows(X, y, sample_weight, classes)
         rng = check_random_state(self.random_state)
         validation = None
         if self.early_stopping or self._monitors_validation():
+            # Held-out rows are rows, not copies of training rows; ordered
+            # first, so that the split does not depend on the order given.
+            X, y, sample_weight = self._training_rows(X, y, sample_weight, classes, repeat=False)
             (X, y, sample_weight), validation = split_validation(
                 X,
                 y,
@@ -95,8 +113,10 @@ class LRTunedMixin:
                 stratify=is_classifier(self),
                 rng=rng,
             )
+        balanced_from = (y, sample_weight)
+        X, y, sample_weight = self._training_rows(X, y, sample_weight, classes)
         lr = self._resolve_lr(X, y, sample_weight, classes, rng)
-        engine = self._start_engine(X, y, classes, rng, lr, balanced_from=y)
+        engine = self._start_engine(X, y, classes, rng, lr, balanced_from=balanced_from)
         stopping = (
             (self.n_iter_no_change, self.tol, self.restore_best) if self.early_stopping else None
         )
@@ -156,10 +176,20 @@ class LRTunedMixin:
         self._engine.partial_epoch(X, y, sample_weight)
         return self._publish(self._engine)
 
-    def _training_rows(self, X, y, sample_weight, classes):
+    def _training_rows(self, X, y, sample_weight, classes, *, repeat=True):
         """The rows the wrapped model trains on (see its adapter's ``training_data``)."""
         adapter = adapter_class(self._make_model())
-        return adapter.training_data(X, y, sample_weight, classes, shuffle=self.shuffle)
+        return adapter.training_data(
+            X, y, sample_weight, classes, shuffle=self.shuffle, repeat=repeat
+        )
+
+    def _make_model_for(self, classes, y, sample_weight):
+        """The wrapped model, with ``class_weight='balanced'`` resolved on ``y``."""
+        model = self._make_model()
+        if getattr(model, "class_weight", None) == "balanced":
+            weights = balanced_class_weight(classes, y, sample_weight)
+            model.set_params(class_weight=dict(zip(classes, weights, strict=True)))
+        return model
 
     def _resolve_lr(self, X, y, sample_weight, classes, rng):
         """The base rate: ``lr``, or with ``lr='auto'`` the one chosen on the training data."""
@@ -178,10 +208,10 @@ class LRTunedMixin:
         horizon = self.max_iter * steps_per_epoch
         schedule = resolve(self.schedule)
         controller = Controller(*self._checked_schedule(schedule, horizon))
-        model = self._make_model()
-        if balanced_from is not None and getattr(model, "class_weight", None) == "balanced":
-            weights = compute_class_weight("balanced", classes=classes, y=balanced_from)
-            model.set_params(class_weight=dict(zip(classes, weights, strict=True)))
+        if balanced_from is None:
+            model = self._make_model()
+        else:
+            model = self._make_model_for(classes, *balanced_from)
         shuffle_in_model = self.shuffle and self.step_every == "epoch"
         adapter = adapter_class(model)(model, shuffle=shuffle_in_model)
         self._engine = Engine(

@@ -129,13 +129,17 @@ _SGD_NOTES = """
     For SGD models, sample weights count as repetitions, as scikit-learn
     defines them: a row of weight ``w`` is visited ``floor(w)`` times per
     epoch at full weight, plus once at weight ``w - floor(w)`` if that is
-    positive. A weight up to
-    1 therefore scales a single step, as in scikit-learn's SGD, and an
-    integer weight ``k`` gives exactly the model of ``k`` copies of the row.
+    positive. A weight up to 1 therefore scales a single step, as in
+    scikit-learn's SGD, and an integer weight ``k`` gives exactly the model
+    of ``k`` copies of the row (an epoch visits about ``sum(ceil(w))``
+    rows).
     With ``shuffle=True`` the rows are put in an order that depends only on
     their values before training (a copy of the data), so the fitted model
     does not depend on the order of the rows, only on ``random_state``.
-    ``class_weight`` scales the steps, as in scikit-learn.
+    Early stopping holds out rows before they are repeated, so no held-out
+    row is a copy of a training row. ``class_weight`` scales the steps, as
+    in scikit-learn; ``'balanced'`` counts a row of weight ``w`` as ``w``
+    rows.
 """
 
 _ATTRIBUTES_DOC = """

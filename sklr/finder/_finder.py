@@ -229,7 +229,7 @@ def sweep(est, X, y, sample_weight, classes, rng, *, start, end, num, method="va
     rows = _sweep_rows(X.shape[0], num, rng)
     batch = max(1, -(-len(rows) // num))
     evaluation = _rows_of(X, y, sample_weight, np.sort(rows[:EVAL_ROWS]))
-    model = est._make_model()
+    model = est._make_model_for(classes, y, sample_weight)
     adapter = adapter_class(model)(model, shuffle=False)
     lrs = np.geomspace(start, end, num)
     raw, smooth = [], []
