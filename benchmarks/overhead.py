@@ -4,7 +4,8 @@ Each ratio is (CPU time of the sklr fit) / (CPU time of the native fit of
 the same model for the same number of epochs at a constant rate), measured in
 the same process with BLAS on one thread, as the median of several
 interleaved runs. sklr's time includes the per-epoch loss measurement that
-fills ``loss_curve_``.
+fills ``loss_curve_``. The native baseline runs at a constant rate; the
+per-batch cosine case shows what a rate that changes at every batch costs.
 
     python benchmarks/overhead.py            # full run, prints a table
     python benchmarks/overhead.py --quick    # small and fast, to prove it runs
@@ -45,15 +46,29 @@ def cases(epochs):
         ),
         lambda: LRTunedSGDClassifier(**sgd, lr=0.01, max_iter=epochs, random_state=0),
     )
-    yield (
-        "SGD, step per batch of 256",
-        lambda: SGDClassifier(
-            **sgd, learning_rate="constant", eta0=0.01, max_iter=epochs, tol=None, random_state=0
-        ),
-        lambda: LRTunedSGDClassifier(
-            **sgd, lr=0.01, max_iter=epochs, step_every="batch", batch_size=256, random_state=0
-        ),
-    )
+    for schedule in ("constant", "cosine"):
+        # At one rate, consecutive batches run as one compiled pass; a cosine
+        # schedule changes the rate at every batch, so each is its own pass.
+        yield (
+            f"SGD, step per batch of 256, {schedule}",
+            lambda: SGDClassifier(
+                **sgd,
+                learning_rate="constant",
+                eta0=0.01,
+                max_iter=epochs,
+                tol=None,
+                random_state=0,
+            ),
+            lambda schedule=schedule: LRTunedSGDClassifier(
+                **sgd,
+                lr=0.01,
+                schedule=schedule,
+                max_iter=epochs,
+                step_every="batch",
+                batch_size=256,
+                random_state=0,
+            ),
+        )
     mlp = dict(hidden_layer_sizes=(64,), batch_size=256)
     yield (
         "MLP adam, step per epoch",

@@ -792,17 +792,26 @@ def test_schedules_that_differ_only_later_agree_until_then(name):
     ],
     ids=["multiclass", "binary", "regressor"],
 )
+@pytest.mark.parametrize(
+    "schedule",
+    [Warmup(CosineDecay(), warmup_steps=3), StepDecay(step_size=5, gamma=0.5)],
+    ids=["changes-every-batch", "runs-of-equal-rates"],
+)
 def test_per_batch_sgd_equals_partial_fit_at_the_recorded_rates(
-    tuned_class, raw_class, X, y, sparse
+    tuned_class, raw_class, X, y, sparse, schedule
 ):
-    """The compiled per-batch path takes exactly partial_fit's steps at lr_curve_."""
+    """The compiled per-batch path takes exactly partial_fit's steps at lr_curve_.
+
+    Batches in a run at one rate go through one compiled pass: the same
+    updates, up to rounding.
+    """
     if sparse:
         X = sp.csr_matrix(np.where(np.abs(X) < 0.3, 0.0, X))
     # Weights up to 1 scale a single step, as in scikit-learn.
     sw = np.random.RandomState(0).uniform(0.2, 1.0, size=N)
     tuned = tuned_class(
         lr=0.05,
-        schedule=Warmup(CosineDecay(), warmup_steps=3),
+        schedule=schedule,
         step_every="batch",
         batch_size=32,  # 32, 32, 32, 24
         shuffle=False,

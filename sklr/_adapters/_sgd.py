@@ -237,7 +237,8 @@ class SGDAdapter(Adapter):
         kernel = self._kernel(X, y, sample_weight, classes)
         if kernel is None:
             return super().train_batches(X, y, sample_weight, classes, batches, lrs, seed)
-        for rows, lr in zip(batches, lrs, strict=True):
+        steps = zip(batches, lrs, strict=True)
+        for rows, lr in _join_equal_rates(batches, lrs) if kernel.joins_passes else steps:
             kernel.step(rows, lr)
         return None
 
@@ -356,6 +357,20 @@ class SGDAdapter(Adapter):
         else:
             per_row = np.where(targets > 0, expanded[None, :], 1.0)
         return per_row if sw is None else per_row * sw
+
+
+def _join_equal_rates(batches, lrs):
+    """Runs of consecutive batches at the same rate, each joined into one pass.
+
+    Per-sample SGD takes exactly the same updates either way; one compiled
+    pass over the joined rows saves the per-call cost of the others.
+    """
+    start = 0
+    for stop in range(1, len(lrs) + 1):
+        if stop == len(lrs) or lrs[stop] != lrs[start]:
+            run = batches[start:stop]
+            yield (run[0] if len(run) == 1 else np.concatenate(run)), lrs[start]
+            start = stop
 
 
 def _same_objects(a, b):

@@ -127,6 +127,10 @@ class SGDKernel:
         The estimator being trained.
     n_samples : int
         Number of rows of the training data.
+    joins_passes : bool
+        Whether consecutive passes at one rate may run as one pass over their
+        rows (same updates, up to rounding): with no or an L2 penalty and no
+        averaging.
 
     Notes
     -----
@@ -212,6 +216,10 @@ class SGDKernel:
             args["verbose"],
         )
         self._lr_type = args["learning_rate_type"]
+        # Two passes at one rate equal one pass over both row sets, up to
+        # rounding, unless an L1 penalty (whose running total restarts every
+        # pass) or partial_fit's averaging bookkeeping is involved.
+        self.joins_passes = estimator.penalty in (None, "l2") and not estimator.average
         power_t, decay, average = args["power_t"], args["intercept_decay"], args["average"]
         # (power_t, one_class, t, intercept_decay, average)
         self._tail_args = lambda t: (power_t, 0, t, decay, average)
