@@ -83,6 +83,11 @@ _KERNELS = (
 _UNUSED_SEED = 1
 
 
+def _no_score(coef, intercept):
+    """The validation score the kernel asks for after a pass: none is needed."""
+    return 0.0
+
+
 class SGDKernel:
     """Per-mini-batch plain SGD for an initialised SGD estimator.
 
@@ -207,8 +212,13 @@ class SGDKernel:
         args = _static_kernel_args(estimator, self._sparse)
         self._loss_args = tuple(args[k] for k in ("loss", "penalty_type", "alpha", "l1_ratio"))
         self._stop_args = (
-            False,  # early_stopping: partial_fit forbids it
-            None,  # validation_score_cb
+            # early_stopping=True with no held-out row and a score that never
+            # stops anything: the only effect is that the kernel skips the
+            # running loss it would otherwise add up for every sample (the
+            # engine measures the objective itself). The updates are those of
+            # partial_fit, as check_kernel_compatible verifies.
+            True,
+            _no_score,  # validation_score_cb, called once per pass
             args["n_iter_no_change"],
             1,  # max_iter: one pass, as partial_fit
             args["tol"],
