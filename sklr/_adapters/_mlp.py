@@ -129,7 +129,10 @@ def _encoded_targets(m, y):
 def _fast_pass(m, X, Y, sample_weight, seed):
     """What ``partial_fit`` does on an existing network after validating its input."""
     m.random_state = seed
-    m._random_state = np.random.RandomState(seed)
+    if isinstance(getattr(m, "_random_state", None), np.random.RandomState):
+        m._random_state.seed(seed)  # as RandomState(seed), 60x cheaper
+    else:
+        m._random_state = np.random.RandomState(seed)
     layers = (
         list(m.hidden_layer_sizes) if np.iterable(m.hidden_layer_sizes) else [m.hidden_layer_sizes]
     )
