@@ -92,7 +92,7 @@ def cpu_seconds(make, X, y):
 
 
 def measure(quick=False, repeats=None, epochs=None):
-    repeats = repeats or (2 if quick else 7)
+    repeats = repeats or (2 if quick else 15)
     epochs = epochs or (3 if quick else 20)
     rows = []
     with threadpool_limits(1), warnings.catch_warnings():
