@@ -58,7 +58,7 @@ LOSS_SAMPLE_SIZE = 1_000
 #: Rows on which the end-of-epoch objective is checked when the model reports
 #: a running loss (an average over the epoch, which hides an epoch that ends
 #: in ruins).
-CHECK_SAMPLE_SIZE = 256
+CHECK_SAMPLE_SIZE = 500
 
 #: A loss this many times the starting loss (or the best loss, once below the
 #: starting loss) is divergence.
