@@ -310,35 +310,38 @@ class SGDAdapter(Adapter):
     def objective(self, X, y, sample_weight):
         """Mean over the one-vs-rest problems of (weighted mean loss + alpha R(w))."""
         m = self.model
-        targets, weights = self._objective_terms(y, sample_weight)
+        rows, targets, weights = self._objective_terms(X, y, sample_weight)
         coef = np.atleast_2d(m.coef_)
-        # The linear scores without the per-call input validation of decision_function.
-        scores = np.asarray(safe_sparse_dot(X, coef.T))
-        scores += m.intercept_
+        # One row of scores per problem, without decision_function's validation.
+        scores = np.asarray(safe_sparse_dot(coef, rows))
+        scores += m.intercept_[:, None]
         losses = LOSSES[m.loss](scores, targets, m.epsilon)
         if weights is None:
-            mean_loss = losses.mean(axis=0)
+            mean_loss = losses.mean(axis=1)
         else:
-            mean_loss = (weights * losses).sum(axis=0) / weights.sum(axis=0)
+            mean_loss = (weights * losses).sum(axis=1) / weights.sum(axis=1)
         return float(np.mean(mean_loss + penalty(coef, m.penalty, m.alpha, m.l1_ratio)))
 
-    def _objective_terms(self, y, sample_weight):
-        """Targets and row weights of each binary problem, kept while ``y`` is the same object.
+    def _objective_terms(self, X, y, sample_weight):
+        """The rows as columns, targets and weights of each problem, kept per data set.
 
         The engine measures the objective on the same rows every epoch, so
-        the targets are encoded once per data set.
+        this is done once: ``X`` transposed (scores then come out one
+        contiguous row per problem), the targets in {-1, 1} (or the values),
+        the weights as scikit-learn's one-vs-rest applies them.
         """
         cached = getattr(self, "_terms_cache", None)
-        if cached is not None and _same_objects(cached[:2], (y, sample_weight)):
-            return cached[2]
+        if cached is not None and _same_objects(cached[:3], (X, y, sample_weight)):
+            return cached[3]
         m = self.model
+        rows = X.T.tocsr() if sp.issparse(X) else np.ascontiguousarray(X.T)
         if isinstance(m, SGDClassifier):
             classes = m.classes_ if len(m.classes_) > 2 else m.classes_[1:]
-            targets = np.where(np.asarray(y)[:, None] == classes[None, :], 1.0, -1.0)
+            targets = np.where(classes[:, None] == np.asarray(y)[None, :], 1.0, -1.0)
         else:
-            targets = np.asarray(y, dtype=float).reshape(-1, 1)
-        terms = targets, self._problem_weights(y, targets, sample_weight)
-        self._terms_cache = (y, sample_weight, terms)
+            targets = np.asarray(y, dtype=float).reshape(1, -1)
+        terms = rows, targets, self._problem_weights(y, targets, sample_weight)
+        self._terms_cache = (X, y, sample_weight, terms)
         return terms
 
     def _problem_weights(self, y, targets, sample_weight):
@@ -346,16 +349,16 @@ class SGDAdapter(Adapter):
 
         Binary: each row carries its own class's weight. One-vs-rest: in
         problem ``k`` the positive rows carry class ``k``'s weight and the
-        rest weight 1. Returns an ``(n_samples, n_problems)`` array or None.
+        rest weight 1. Returns an ``(n_problems, n_samples)`` array or None.
         """
         expanded = getattr(self.model, "_expanded_class_weight", None)
-        sw = None if sample_weight is None else np.asarray(sample_weight)[:, None]
+        sw = None if sample_weight is None else np.asarray(sample_weight)[None, :]
         if expanded is None:
             return sw
-        if targets.shape[1] == 1:
-            per_row = expanded[np.searchsorted(self.model.classes_, y)][:, None]
+        if targets.shape[0] == 1:
+            per_row = expanded[np.searchsorted(self.model.classes_, y)][None, :]
         else:
-            per_row = np.where(targets > 0, expanded[None, :], 1.0)
+            per_row = np.where(targets > 0, expanded[:, None], 1.0)
         return per_row if sw is None else per_row * sw
 
 
