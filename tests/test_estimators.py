@@ -969,6 +969,15 @@ def test_sgd_weight_within_rounding_of_an_integer_is_that_integer():
     np.testing.assert_array_equal(fits[0], fits[1])
 
 
+def test_sgd_tiny_weights_scale_single_steps():
+    """Weights far below 1 are single visits at that weight, never dropped rows."""
+    X, y = _weighted_binary()
+    est = LRTunedSGDClassifier(max_iter=2, random_state=0)
+    est.fit(X, y, sample_weight=np.full(len(y), 1e-12))
+    assert est.estimator_.t_ == 1 + 2 * len(y)
+    assert np.isfinite(est.coef_).all()
+
+
 def test_sgd_weights_beyond_an_epochs_capacity_are_refused():
     X, y = _weighted_binary()
     with pytest.raises(ValueError, match="row visits per epoch.*Rescale sample_weight"):

@@ -120,7 +120,8 @@ MAX_VISITS = np.iinfo(np.int32).max
 def _visits(weight):
     """Full visits and the weight of the last, partial one (0: none) of each row."""
     nearest = np.round(weight)
-    snap = np.abs(weight - nearest) <= INTEGER_TOLERANCE * np.maximum(nearest, 1.0)
+    # Not to 0: a tiny weight still scales one step, as in scikit-learn.
+    snap = (nearest >= 1) & (np.abs(weight - nearest) <= INTEGER_TOLERANCE * nearest)
     weight = np.where(snap, nearest, weight)
     full = np.floor(weight)
     total = float(full.sum()) + np.count_nonzero(weight > full)
