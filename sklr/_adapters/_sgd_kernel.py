@@ -28,7 +28,6 @@ import numpy as np
 import scipy.sparse as sp
 import sklearn
 from sklearn.utils import compute_class_weight
-from sklearn.utils.multiclass import _check_partial_fit_first_call
 from sklearn.utils.validation import validate_data
 
 try:  # private API: a failed import must surface as a clear RuntimeError
@@ -45,6 +44,7 @@ try:  # private API: a failed import must surface as a clear RuntimeError
         CSRDataset32,
         CSRDataset64,
     )
+    from sklearn.utils.multiclass import _check_partial_fit_first_call
 except ImportError as exc:  # pragma: no cover - depends on the installed version
     _IMPORT_ERROR = exc
 else:
@@ -230,9 +230,9 @@ class SGDKernel:
         # rounding, unless an L1 penalty (whose running total restarts every
         # pass) or partial_fit's averaging bookkeeping is involved.
         self.joins_passes = estimator.penalty in (None, "l2") and not estimator.average
-        power_t, decay, average = args["power_t"], args["intercept_decay"], args["average"]
-        # (power_t, one_class, t, intercept_decay, average)
-        self._tail_args = lambda t: (power_t, 0, t, decay, average)
+        # (power_t, one_class) come before t_, (intercept_decay, average) after.
+        self._before_t = (args["power_t"], 0)
+        self._after_t = (args["intercept_decay"], args["average"])
         # Per batch length: an all-zero validation mask, and gather buffers.
         self._masks, self._buffers = {}, {}
 
@@ -335,7 +335,9 @@ class SGDKernel:
             *weights,
             self._lr_type,
             lr,  # eta0
-            *self._tail_args(self.estimator.t_),
+            *self._before_t,
+            self.estimator.t_,
+            *self._after_t,
         )
         return intercept, avg_intercept
 
