@@ -996,3 +996,19 @@ def test_sgd_early_stopping_holds_out_rows_not_copies():
     seen = {row.tobytes() for row in train[0]}
     assert not any(row.tobytes() in seen for row in X_val)
     assert len(X_val) == 20
+
+
+def test_sgd_order_free_when_distinct_rows_share_a_projection():
+    """Rows whose projections round to the same value are ordered by their values."""
+    rng = np.random.RandomState(0)
+    X = rng.randn(40, 2)
+    y = (X[:, 1] > 0).astype(int)
+    X[3], X[7] = [1e9, 0.0], [1e9, 1e-8]  # one key, to the last bit
+    y[3] = y[7] = 1
+    swapped = np.arange(40)
+    swapped[3], swapped[7] = 7, 3
+
+    def fit(rows):
+        return LRTunedSGDClassifier(lr=1e-12, max_iter=3, random_state=0).fit(X[rows], y[rows])
+
+    np.testing.assert_array_equal(fit(np.arange(40)).coef_, fit(swapped).coef_)

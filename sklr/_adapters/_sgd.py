@@ -93,7 +93,8 @@ def penalty(coef, kind, alpha, l1_ratio):
 def _canonical_order(X, y, sample_weight, classes):
     """An order of the rows that depends on their values only.
 
-    By a fixed projection of the row, then (for equal projections) its target
+    By a fixed projection of the row; where projections are equal (the same
+    row, or rarely another), by the row's values (dense data), its target
     and its weight.
     """
     projection = np.random.RandomState(0).standard_normal(X.shape[1])
@@ -103,7 +104,8 @@ def _canonical_order(X, y, sample_weight, classes):
     if np.any(key[order[1:]] == key[order[:-1]]):
         target = np.searchsorted(classes, y) if classes is not None else y
         weight = np.zeros(1) if sample_weight is None else sample_weight
-        order = np.lexsort((np.broadcast_to(weight, key.shape), target, key))
+        columns = () if sp.issparse(X) else tuple(X.T[::-1])
+        order = np.lexsort((np.broadcast_to(weight, key.shape), target, *columns, key))
     return order
 
 
