@@ -341,11 +341,14 @@ class SGDKernel:
         )
         return intercept, avg_intercept
 
-    def _step_binary(self, dataset, mask, lr, n_rows):
-        """Mirror ``fit_binary(est, 1, ...)`` followed by ``_fit_binary``."""
+    def _step_one_problem(self, dataset, mask, lr, n_rows):
+        """One pass of a binary classifier or regressor; return both intercepts.
+
+        Without averaging this is all there is (``intercept_`` is set); with
+        averaging the caller does ``partial_fit``'s bookkeeping.
+        """
         est = self.estimator
-        average = est.average
-        if average:
+        if est.average:
             coef, intercept = est._standard_coef.ravel(), est._standard_intercept[0]
             avg_coef, avg_intercept = est._average_coef.ravel(), est._average_intercept[0]
         else:
@@ -356,8 +359,15 @@ class SGDKernel:
         )
         est.t_ += n_rows
         est.n_iter_ = 1
-        if not average:
+        if not est.average:
             est.intercept_ = np.array([intercept])  # as np.atleast_1d, faster
+        return intercept, avg_intercept
+
+    def _step_binary(self, dataset, mask, lr, n_rows):
+        """Mirror ``fit_binary(est, 1, ...)`` followed by ``_fit_binary``."""
+        est, average = self.estimator, self.estimator.average
+        intercept, avg_intercept = self._step_one_problem(dataset, mask, lr, n_rows)
+        if not average:
             return
         est._average_intercept[0] = avg_intercept
         averaging = average <= est.t_ - 1
@@ -410,29 +420,17 @@ class SGDKernel:
 
     def _step_regressor(self, dataset, mask, lr, n_rows):
         """Mirror ``BaseSGDRegressor._fit_regressor``."""
-        est = self.estimator
-        average = est.average
-        if average:
-            coef, intercept = est._standard_coef, est._standard_intercept[0]
-            avg_coef, avg_intercept = est._average_coef, est._average_intercept[0]
-        else:
-            coef, intercept = est.coef_, est.intercept_[0]
-            avg_coef, avg_intercept = None, 0
-        intercept, avg_intercept = self._run(
-            coef, intercept, avg_coef, avg_intercept, dataset, mask, lr, self._weights[0]
-        )
-        est.t_ += n_rows
-        est.n_iter_ = 1
+        est, average = self.estimator, self.estimator.average
+        intercept, avg_intercept = self._step_one_problem(dataset, mask, lr, n_rows)
         if not average:
-            est.intercept_ = np.atleast_1d(intercept)
             return
         est._average_intercept = np.atleast_1d(avg_intercept)
         est._standard_intercept = np.atleast_1d(intercept)
         if average <= est.t_ - 1.0:
-            est.coef_ = avg_coef
+            est.coef_ = est._average_coef
             est.intercept_ = np.atleast_1d(avg_intercept)
         else:
-            est.coef_ = coef
+            est.coef_ = est._standard_coef
             est.intercept_ = np.atleast_1d(intercept)
 
 
