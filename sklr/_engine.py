@@ -230,7 +230,9 @@ class Engine:
             before = self.adapter.snapshot() if guarded else None
             lrs = self.lr * self.shrink * self.controller.factors(self.t, n_steps)
             if self.reference is None:
-                self.reference = self.adapter.initial_objective(*probe, self.classes, seed)
+                # On the rows every end-of-epoch objective is checked on.
+                check = self._check_rows(probe)
+                self.reference = self.adapter.initial_objective(*check, self.classes, seed)
             (loss, end_loss), why = self._try_steps(X, y, sample_weight, probe, batches, lrs, seed)
             if why is None:
                 self.best_loss = min(self.best_loss, end_loss)
@@ -374,18 +376,15 @@ class Engine:
         return [order[s] for s in gen_batches(n, self.batch_size)]
 
     def _loss_probe(self, X, y, sample_weight):
-        """The rows on which the training objective is measured each epoch."""
-        n = X.shape[0]
-        if n <= LOSS_SAMPLE_SIZE:
-            return X, y, sample_weight
-        # Evenly spaced from a random offset: every part of the data is
-        # represented (sorted data too) at a cost independent of n.
-        rows = (
-            self.rng.randint(n // LOSS_SAMPLE_SIZE)
-            + (np.arange(LOSS_SAMPLE_SIZE) * n) // LOSS_SAMPLE_SIZE
-        )
-        sw = None if sample_weight is None else sample_weight[rows]
-        return X[rows], y[rows], sw
+        """The rows on which the training objective is measured each epoch.
+
+        At most ``LOSS_SAMPLE_SIZE`` of them, every k-th row from a random
+        offset: the cost is independent of n and every part of the data is
+        represented (sorted data too).
+        """
+        step = -(-X.shape[0] // LOSS_SAMPLE_SIZE)
+        offset = self.rng.randint(step) if step > 1 else 0
+        return _spread((X, y, sample_weight), LOSS_SAMPLE_SIZE, offset)
 
     def _event(self, kind, *, step=None, lr_before=None, lr_after=None, metric=None, detail=""):
         last = self.lr_curve[-1] if self.lr_curve else None
@@ -412,16 +411,18 @@ class Engine:
         )
 
 
-def _spread(arrays, n):
-    """``n`` evenly spaced rows of each of ``(X, y, sample_weight)`` (all if fewer).
+def _spread(arrays, n, offset=0):
+    """Every k-th row of each of ``(X, y, sample_weight)``: at most ``n`` rows (all if fewer).
 
     Evenly spaced rather than the first ``n``: data sorted by class or target
-    is represented whole.
+    is represented whole. For dense data the rows are a view: no copy
+    competes with the training data for the cache.
     """
     total = arrays[0].shape[0]
     if total <= n:
         return arrays
-    rows = (np.arange(n) * total) // n
+    step = -(-total // n)
+    rows = slice(offset % step, None, step)
     return tuple(None if a is None else a[rows] for a in arrays)
 
 

@@ -25,6 +25,14 @@ class Adapter:
     #: Fitted attributes of the wrapped model that the sklr estimator exposes.
     public_attributes: tuple = ()
 
+    #: Fitted attributes of the wrapped model that training never changes:
+    #: snapshots share them instead of copying them.
+    shared_attributes: frozenset = frozenset()
+
+    #: Attributes holding what was built for one engine call's data: dropped
+    #: by ``release`` and never pickled.
+    cache_names: tuple = ()
+
     #: Whether training steps return the model's own (running) training loss.
     reports_loss = False
 
@@ -80,6 +88,18 @@ class Adapter:
 
     def release(self):
         """Drop whatever was built for the data of the last engine call."""
+        for name in self.cache_names:
+            self.__dict__.pop(name, None)
+
+    def __getstate__(self):
+        # What was built for one engine call's data is never pickled.
+        state = self.__dict__.copy()
+        for name in self.cache_names:
+            state.pop(name, None)
+        return state
+
+    def finish(self, loss_curve):
+        """Give the model the records of the epochs it was trained for, where it keeps any."""
 
     def objective(self, X, y, sample_weight):
         """The training objective (loss plus penalty) at the current weights."""
@@ -94,12 +114,12 @@ class Adapter:
         An attribute that is the very object of another (scikit-learn's
         averaged SGD makes ``intercept_`` its averaging buffer) stays so.
         """
-        return _copy_state(self.model.__dict__, _freeze)
+        return _copy_state(self.model.__dict__, _freeze, self.shared_attributes)
 
     def restore(self, state):
         """Bring back a snapshot (which stays intact: it may be restored again)."""
         self.model.__dict__.clear()
-        self.model.__dict__.update(_copy_state(state, _thaw))
+        self.model.__dict__.update(_copy_state(state, _thaw, self.shared_attributes))
         self.release()
 
     def weights(self):
@@ -120,6 +140,7 @@ class Adapter:
 
 #: Values that a fit never changes in place: shared, not copied.
 _IMMUTABLE = (str, bytes, int, float, complex, bool, type(None), np.generic)
+_SCALARS = frozenset({float, int, bool, str, type(None), np.float64})
 
 
 class _RandomStateCopy:
@@ -135,23 +156,38 @@ class _RandomStateCopy:
 
 
 def _freeze(value):
-    """A deep copy for a snapshot, with shortcuts for arrays, scalars and RandomState."""
-    if isinstance(value, np.ndarray) and value.dtype != object:
+    """A deep copy for a snapshot, with shortcuts for arrays, scalars, lists and RandomState."""
+    kind = type(value)
+    if kind is np.ndarray and value.dtype != object:
         return value.copy()
-    if isinstance(value, _IMMUTABLE):
+    if kind in _SCALARS or isinstance(value, _IMMUTABLE):
         return value
+    if kind is list:
+        # The wrapped model's own records (an MLP's loss_curve_ grows by one
+        # value per pass) and its lists of weight arrays.
+        return [_freeze(item) for item in value]
     if isinstance(value, np.random.RandomState):
         return _RandomStateCopy(value)
     return copy.deepcopy(value)
 
 
-def _copy_state(state, copy_one):
-    """Copy each value of ``state`` once, however many names it has."""
+def _copy_state(state, copy_one, shared=()):
+    """Copy each value of ``state`` once, however many names it has.
+
+    The values of the names in ``shared`` are not copied: the adapter knows
+    that training never changes them.
+    """
     copies = {}
-    for value in state.values():
-        if id(value) not in copies:
-            copies[id(value)] = copy_one(value)
-    return {name: copies[id(value)] for name, value in state.items()}
+    out = {}
+    for name, value in state.items():
+        if name in shared:
+            out[name] = value
+            continue
+        key = id(value)
+        if key not in copies:
+            copies[key] = copy_one(value)
+        out[name] = copies[key]
+    return out
 
 
 def _thaw(value):

@@ -41,6 +41,14 @@ class MLPAdapter(Adapter):
         "out_activation_",
     )
 
+    # Fitted on the classes at the first pass; later passes only read it.
+    # Every pass re-seeds _random_state (partial_fit recreates it from
+    # random_state, the fast pass re-seeds it), so its state between passes
+    # never matters.
+    shared_attributes = frozenset({"_label_binarizer", "_random_state"})
+
+    cache_names = ("_targets_cache",)
+
     def configure(self):
         if self.model.solver not in ("sgd", "adam"):
             raise ValueError(
@@ -108,11 +116,27 @@ class MLPAdapter(Adapter):
         on every call), behind ``check_fast_pass``.
         """
         if hasattr(self.model, "coefs_") and _fast_pass_usable():
-            return _fast_pass(self.model, X, _encoded_targets(self.model, y), sample_weight, seed)
-        self.model.random_state = seed
-        kwargs = {} if isinstance(self.model, MLPRegressor) else {"classes": classes}
-        self.model.partial_fit(X, y, sample_weight=sample_weight, **kwargs)
-        return float(self.model.loss_)
+            loss = _fast_pass(self.model, X, self._targets(y), sample_weight, seed)
+        else:
+            self.model.random_state = seed
+            kwargs = {} if isinstance(self.model, MLPRegressor) else {"classes": classes}
+            self.model.partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+            loss = float(self.model.loss_)
+        # The network only reads the last value of its loss_curve_; the
+        # engine keeps the history (and hands it back, see finish). A list
+        # growing by a value per pass would make every snapshot longer.
+        del self.model.loss_curve_[:-1]
+        return loss
+
+    def _targets(self, y):
+        """``y`` encoded for the network, once per data set (every epoch passes the same ``y``)."""
+        cached = getattr(self, "_targets_cache", None)
+        if cached is None or cached[0] is not y:
+            cached = self._targets_cache = (y, _encoded_targets(self.model, y))
+        return cached[1]
+
+    def finish(self, loss_curve):
+        self.model.loss_curve_ = list(loss_curve)
 
 
 def _encoded_targets(m, y):
@@ -209,23 +233,32 @@ def _objective(m, X, y, sample_weight):
     mini-batch's size instead).
     """
     output = m._forward_pass_fast(X, check_input=False)
-    name = m.loss
     if isinstance(m, MLPRegressor):
         target = np.asarray(y, dtype=float).reshape(output.shape)
+        loss = LOSS_FUNCTIONS[m.loss](target, output, sample_weight)
     else:
-        # One-hot targets directly: LabelBinarizer.transform re-checks the
-        # target type on every call, which costs more than the forward pass.
-        codes = np.searchsorted(m.classes_, y)
-        if m.out_activation_ == "logistic":
-            target = codes.reshape(-1, 1).astype(float)
-            name = "binary_log_loss"
-        else:
-            target = np.eye(len(m.classes_))[codes]
-            name = "log_loss"
-    loss = LOSS_FUNCTIONS[name](target, output, sample_weight)
+        loss = _log_loss_of_labels(m, output, y, sample_weight)
     norm = X.shape[0] if sample_weight is None else sample_weight.sum()
     squares = sum(float(np.dot(w.ravel(), w.ravel())) for w in m.coefs_)
     return float(loss + 0.5 * m.alpha * squares / norm)
+
+
+def _log_loss_of_labels(m, output, y, sample_weight):
+    """The network's log loss for class labels ``y``, without one-hot targets.
+
+    With one-hot targets each row's cross-entropy is the log of the (clipped)
+    probability of its own class, the only term that is not zero; reading it
+    directly skips the targets' one-hot matrix and the zero terms.
+    """
+    codes = np.searchsorted(m.classes_, y)
+    eps = np.finfo(output.dtype).eps
+    np.clip(output, eps, 1 - eps, out=output)
+    if m.out_activation_ == "logistic":
+        p = output[:, 0]
+        own = np.where(codes == 1, p, 1 - p)
+    else:
+        own = output[np.arange(output.shape[0]), codes]
+    return -np.average(np.log(own), weights=sample_weight)
 
 
 @functools.cache

@@ -198,6 +198,12 @@ class SGDAdapter(Adapter):
 
     public_attributes = ("coef_", "intercept_", "classes_")
 
+    # Replaced (never changed in place) by partial_fit; the kernel only reads it.
+    shared_attributes = frozenset({"_loss_function_"})
+
+    # The kernel holds a converted copy of the training data.
+    cache_names = ("_kernel_cache", "_terms_cache")
+
     @staticmethod
     def training_data(X, y, sample_weight, classes=None, *, shuffle=True, repeat=True):
         return frequency_rows(X, y, sample_weight, classes, shuffle=shuffle, repeat=repeat)
@@ -245,10 +251,6 @@ class SGDAdapter(Adapter):
             kernel.step(rows, lr)
         return None
 
-    def release(self):
-        self.__dict__.pop("_kernel_cache", None)
-        self.__dict__.pop("_terms_cache", None)
-
     def _kernel(self, X, y, sample_weight, classes):
         """The kernel over this very data, built once per engine call."""
         if not _kernel_usable():
@@ -279,13 +281,6 @@ class SGDAdapter(Adapter):
             if isinstance(value, np.ndarray):
                 value[...] = 0.0
         self.model.t_ = 1.0
-
-    def __getstate__(self):
-        # The kernel holds a converted copy of the training data: never pickle it.
-        state = self.__dict__.copy()
-        state.pop("_kernel_cache", None)
-        state.pop("_terms_cache", None)
-        return state
 
     def weights(self):
         if not hasattr(self.model, "coef_"):
@@ -337,7 +332,7 @@ class SGDAdapter(Adapter):
         if cached is not None and _same_objects(cached[:3], (X, y, sample_weight)):
             return cached[3]
         m = self.model
-        rows = X.T.tocsr() if sp.issparse(X) else np.ascontiguousarray(X.T)
+        rows = X.T.tocsr() if sp.issparse(X) else X.T
         if isinstance(m, SGDClassifier):
             classes = m.classes_ if len(m.classes_) > 2 else m.classes_[1:]
             targets = np.where(classes[:, None] == np.asarray(y)[None, :], 1.0, -1.0)
