@@ -227,12 +227,14 @@ class Engine:
         guarded = self.on_divergence == "rollback" or self.controller.may_reject
         tried = []
         while True:
-            before = self.adapter.snapshot() if guarded else None
-            lrs = self.lr * self.shrink * self.controller.factors(self.t, n_steps)
             if self.reference is None:
-                # On the rows every end-of-epoch objective is checked on.
+                # Before the snapshot: the model may set up its initial weights
+                # here, which a retry of the first epoch must start from.
+                # Measured on the rows every end-of-epoch objective is checked on.
                 check = self._check_rows(probe)
                 self.reference = self.adapter.initial_objective(*check, self.classes, seed)
+            before = self.adapter.snapshot() if guarded else None
+            lrs = self.lr * self.shrink * self.controller.factors(self.t, n_steps)
             (loss, end_loss), why = self._try_steps(X, y, sample_weight, probe, batches, lrs, seed)
             if why is None:
                 self.best_loss = min(self.best_loss, end_loss)

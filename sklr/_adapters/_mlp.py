@@ -18,6 +18,7 @@ import warnings
 
 import numpy as np
 import sklearn
+from sklearn.base import clone
 from sklearn.neural_network import MLPRegressor
 from sklearn.neural_network._base import LOSS_FUNCTIONS
 from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOptimizer
@@ -86,17 +87,19 @@ class MLPAdapter(Adapter):
     def initial_objective(self, X, y, sample_weight, classes, seed):
         """The loss at the initial weights (not at zero output, which a network never has).
 
-        A copy of the network is initialised from the same seed as the first
-        step by one pass over one row at a rate too small to move any weight
-        (1e-300): the initial weights depend on the seed and the shapes only.
+        The network is initialised in place from ``seed`` (see
+        ``_initialize``); where the fast pass is not verified, a copy is
+        initialised instead and the first step initialises the network
+        itself from the same seed: the initial weights depend on the seed and
+        the shapes only.
         """
+        if hasattr(self.model, "coefs_"):
+            return _objective(self.model, X, y, sample_weight)
+        if _fast_pass_usable():
+            self._first_rng_state = _initialize(self.model, X, y, classes, seed)
+            return _objective(self.model, X, y, sample_weight)
         probe = copy.deepcopy(self.model)
-        probe.set_params(learning_rate_init=1e-300, shuffle=False)
-        probe.random_state = seed
-        kwargs = {} if isinstance(probe, MLPRegressor) else {"classes": classes}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            probe.partial_fit(X[:1], y[:1], **kwargs)
+        _initialize(probe, X, y, classes, seed)
         return _objective(probe, X, y, sample_weight)
 
     def objective(self, X, y, sample_weight):
@@ -116,7 +119,11 @@ class MLPAdapter(Adapter):
         on every call), behind ``check_fast_pass``.
         """
         if hasattr(self.model, "coefs_") and _fast_pass_usable():
-            loss = _fast_pass(self.model, X, self._targets(y), sample_weight, seed)
+            # The first pass (also when retried) shuffles as a first
+            # partial_fit does: with the generator that drew the weights.
+            first = self.model.t_ == 0 and getattr(self, "_first_rng_state", None)
+            state = self._first_rng_state if first else None
+            loss = _fast_pass(self.model, X, self._targets(y), sample_weight, seed, state)
         else:
             self.model.random_state = seed
             kwargs = {} if isinstance(self.model, MLPRegressor) else {"classes": classes}
@@ -139,6 +146,38 @@ class MLPAdapter(Adapter):
         self.model.loss_curve_ = list(loss_curve)
 
 
+def _initialize(m, X, y, classes, seed):
+    """Give network ``m`` its initial weights, drawn from ``seed``, and no step.
+
+    One ``partial_fit`` over one row at a rate too small to move any weight
+    (1e-300) allocates the weights and every fitted attribute; then the
+    optimizer and the counters that this pass started are dropped, so that
+    the next pass starts as a fresh network's first one (without
+    ``partial_fit``'s validation). ``check_fast_pass`` verifies that.
+
+    Returns the state of the generator that drew the weights: a first
+    ``partial_fit`` goes on to shuffle with it, and so does the first pass
+    given it.
+    """
+    lr = m.learning_rate_init
+    m.learning_rate_init = 1e-300
+    m.random_state = seed
+    kwargs = {} if isinstance(m, MLPRegressor) else {"classes": classes}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a batch_size above one row is clipped
+            m.partial_fit(X[:1], y[:1], **kwargs)
+    finally:
+        m.learning_rate_init = lr
+    del m._optimizer, m.loss_
+    m.t_ = m.n_iter_ = m._no_improvement_count = 0
+    m.loss_curve_ = []
+    m.best_loss_ = np.inf
+    # A pass over one row shuffles nothing: the generator is where the
+    # weights left it.
+    return m._random_state.get_state()
+
+
 def _encoded_targets(m, y):
     """``y`` as the network trains on it: LabelBinarizer's 0/1 matrix, or a column."""
     if isinstance(m, MLPRegressor):
@@ -150,13 +189,19 @@ def _encoded_targets(m, y):
     return np.eye(len(m.classes_), dtype=codes.dtype)[codes]
 
 
-def _fast_pass(m, X, Y, sample_weight, seed):
-    """What ``partial_fit`` does on an existing network after validating its input."""
+def _fast_pass(m, X, Y, sample_weight, seed, rng_state=None):
+    """What ``partial_fit`` does on an existing network after validating its input.
+
+    ``rng_state``, if given, is the state its generator resumes from instead
+    of ``seed`` (the first pass after :func:`_initialize`).
+    """
     m.random_state = seed
-    if isinstance(getattr(m, "_random_state", None), np.random.RandomState):
+    if not isinstance(getattr(m, "_random_state", None), np.random.RandomState):
+        m._random_state = np.random.RandomState()
+    if rng_state is None:
         m._random_state.seed(seed)  # as RandomState(seed), 60x cheaper
     else:
-        m._random_state = np.random.RandomState(seed)
+        m._random_state.set_state(rng_state)
     layers = (
         list(m.hidden_layer_sizes) if np.iterable(m.hidden_layer_sizes) else [m.hidden_layer_sizes]
     )
@@ -213,16 +258,33 @@ def check_fast_pass():
             slow.random_state = 7
             slow.partial_fit(X, y, sample_weight=sw, **kwargs)
             _fast_pass(fast, X, _encoded_targets(fast, y), sw, 7)
-            if (
-                not all(
-                    np.array_equal(a, b) for a, b in zip(slow.coefs_, fast.coefs_, strict=True)
-                )
-                or slow.loss_ != fast.loss_
-            ):
-                raise RuntimeError(
-                    f"scikit-learn {sklearn.__version__}: a fast MLP pass differs from "
-                    f"partial_fit ({cls.__name__}, solver={solver!r})."
-                )
+            _require_same(slow, fast, f"a fast MLP pass differs from partial_fit ({cls.__name__}")
+            # A network initialised in place, then two fast passes, against
+            # two partial_fit passes from scratch.
+            slow = cls(hidden_layer_sizes=(5,), solver=solver, batch_size=16)
+            fast = clone(slow)
+            state = _initialize(fast, X, y, kwargs.get("classes"), 3)
+            for seed in (3, 4):
+                slow.random_state = seed
+                slow.partial_fit(X, y, sample_weight=sw, **kwargs)
+                _fast_pass(fast, X, _encoded_targets(fast, y), sw, seed, state)
+                state = None
+            _require_same(
+                slow, fast, f"a network initialised in place trains differently ({cls.__name__}"
+            )
+
+
+def _require_same(slow, fast, what):
+    """Raise unless two networks have the same weights, loss and counters."""
+    same = all(
+        np.array_equal(a, b)
+        for a, b in zip(
+            [*slow.coefs_, *slow.intercepts_], [*fast.coefs_, *fast.intercepts_], strict=True
+        )
+    )
+    counters = [(m.loss_, m.t_, m.n_iter_, m.loss_curve_[-1]) for m in (slow, fast)]
+    if not same or counters[0] != counters[1]:
+        raise RuntimeError(f"scikit-learn {sklearn.__version__}: {what}, solver={slow.solver!r}).")
 
 
 def _objective(m, X, y, sample_weight):
