@@ -50,14 +50,15 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 from sklearn.utils import gen_batches
 
-#: Rows of the training data on which ``loss_curve_`` is measured when the
-#: model does not report its own training loss (the same evenly spaced rows
-#: every epoch keep the per-epoch cost bounded on large data).
+#: At most this many rows of the training data are those on which
+#: ``loss_curve_`` is measured when the model does not report its own training
+#: loss: every k-th row, the same every epoch, which keeps the per-epoch cost
+#: bounded on large data.
 LOSS_SAMPLE_SIZE = 1_000
 
-#: Rows on which the end-of-epoch objective is checked when the model reports
-#: a running loss (an average over the epoch, which hides an epoch that ends
-#: in ruins).
+#: At most this many rows (every k-th of the loss rows) are those on which the
+#: end-of-epoch objective is checked when the model reports a running loss (an
+#: average over the epoch, which hides an epoch that ends in ruins).
 CHECK_SAMPLE_SIZE = 500
 
 #: A loss this many times the starting loss (or the best loss, once below the
