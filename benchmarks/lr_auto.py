@@ -8,10 +8,10 @@ Two measurements on standardized data sets, each split 75/25 (stratified):
    Both are averaged over ``SPLITS`` random splits (the grid's best is the
    rate with the best mean), so that one test sample more or less on a small
    test set does not decide.
-2. ``suggestion``: the range test's 'valley' suggestion (median over the
-   splits) against the best constant rate over a grid of 1e-6 .. 10
-   (log-spaced, 22 values; the rate with the best mean test score over
-   ``SPLITS`` splits), reported as a ratio.
+2. ``suggestion``: the range test's suggestion (median over the splits)
+   against the best constant rate over a grid of 1e-6 .. 10 (log-spaced,
+   22 values; the rate with the best mean test score over ``SPLITS``
+   splits), reported as a ratio.
 
     python benchmarks/lr_auto.py                  # both tables
     python benchmarks/lr_auto.py --quick          # fewer data sets, to prove it runs
@@ -120,22 +120,24 @@ def suggestion_sets(quick):
 
 
 def suggestion_rows(quick):
-    """The valley against the rate with the best mean test score over ``SPLITS`` splits."""
+    """The suggestion against the rate with the best mean test score over ``SPLITS`` splits."""
     grid = np.logspace(-6, 1, 22)
     for name, X, y, make, stratify in suggestion_sets(quick):
         splits = [split(X, y, stratify=stratify, seed=seed) for seed in range(SPLITS)]
         scores = {lr: np.mean([_score(make, lr, *parts) for parts in splits]) for lr in grid}
         best_lr = max(scores, key=scores.get)
-        valleys = [
+        suggestions = [
             lr_find(make(), X_tr, y_tr, random_state=0).suggestion for X_tr, _, y_tr, _ in splits
         ]
-        valley = float(np.median(valleys))
+        suggestion = float(np.median(suggestions))
         yield {
             "data": name,
-            "valley (median)": valley,
+            "suggestion (median)": suggestion,
             "best constant lr": best_lr,
-            "ratio": valley / best_lr,
-            "test score at valley": np.mean([_score(make, valley, *parts) for parts in splits]),
+            "ratio": suggestion / best_lr,
+            "test score at suggestion": np.mean(
+                [_score(make, suggestion, *parts) for parts in splits]
+            ),
             "best test score": scores[best_lr],
         }
 
@@ -177,10 +179,10 @@ def main(argv=None):
     sugg_md, _ = markdown(
         suggestion_rows(args.quick),
         {
-            "valley (median)": "{:.3g}",
+            "suggestion (median)": "{:.3g}",
             "best constant lr": "{:.3g}",
             "ratio": "{:.2f}",
-            "test score at valley": "{:.4f}",
+            "test score at suggestion": "{:.4f}",
             "best test score": "{:.4f}",
         },
     )
