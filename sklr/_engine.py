@@ -385,9 +385,7 @@ class Engine:
         offset: the cost is independent of n and every part of the data is
         represented (sorted data too).
         """
-        step = -(-X.shape[0] // LOSS_SAMPLE_SIZE)
-        offset = self.rng.randint(step) if step > 1 else 0
-        return _spread((X, y, sample_weight), LOSS_SAMPLE_SIZE, offset)
+        return _spread((X, y, sample_weight), LOSS_SAMPLE_SIZE, self.rng)
 
     def _event(self, kind, *, step=None, lr_before=None, lr_after=None, metric=None, detail=""):
         last = self.lr_curve[-1] if self.lr_curve else None
@@ -414,18 +412,19 @@ class Engine:
         )
 
 
-def _spread(arrays, n, offset=0):
+def _spread(arrays, n, rng=None):
     """Every k-th row of each of ``(X, y, sample_weight)``: at most ``n`` rows (all if fewer).
 
     Evenly spaced rather than the first ``n``: data sorted by class or target
     is represented whole. For dense data the rows are a view: no copy
-    competes with the training data for the cache.
+    competes with the training data for the cache. With ``rng`` the first
+    row is drawn from it, else it is the first row of the data.
     """
     total = arrays[0].shape[0]
     if total <= n:
         return arrays
     step = -(-total // n)
-    rows = slice(offset % step, None, step)
+    rows = slice(0 if rng is None else rng.randint(step), None, step)
     return tuple(None if a is None else a[rows] for a in arrays)
 
 

@@ -140,6 +140,7 @@ class Adapter:
 
 #: Values that a fit never changes in place: shared, not copied.
 _IMMUTABLE = (str, bytes, int, float, complex, bool, type(None), np.generic)
+#: The most common of them, found by exact type (faster than isinstance).
 _SCALARS = frozenset({float, int, bool, str, type(None), np.float64})
 
 

@@ -121,8 +121,7 @@ class MLPAdapter(Adapter):
         if hasattr(self.model, "coefs_") and _fast_pass_usable():
             # The first pass (also when retried) shuffles as a first
             # partial_fit does: with the generator that drew the weights.
-            first = self.model.t_ == 0 and getattr(self, "_first_rng_state", None)
-            state = self._first_rng_state if first else None
+            state = getattr(self, "_first_rng_state", None) if self.model.t_ == 0 else None
             loss = _fast_pass(self.model, X, self._targets(y), sample_weight, seed, state)
         else:
             self.model.random_state = seed

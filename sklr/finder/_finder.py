@@ -135,7 +135,7 @@ def edge(lrs, losses):
     network trained with Adam for a few epochs takes few more steps than the
     sweep and its best rate lies nearer the edge.
     """
-    return float(lrs[int(np.argmin(losses))]) / EDGE_FACTOR
+    return _rate_at_lowest_loss(lrs, losses) / EDGE_FACTOR
 
 
 def steepest(lrs, losses):
@@ -146,7 +146,11 @@ def steepest(lrs, losses):
 
 def minimum(lrs, losses):
     """fastai's 'minimum': a tenth of the rate at the lowest loss."""
-    return float(lrs[int(np.argmin(losses))]) / 10.0
+    return _rate_at_lowest_loss(lrs, losses) / 10.0
+
+
+def _rate_at_lowest_loss(lrs, losses):
+    return float(lrs[int(np.argmin(losses))])
 
 
 SUGGESTIONS = {"edge": edge, "valley": valley, "steepest": steepest, "minimum": minimum}
