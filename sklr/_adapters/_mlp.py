@@ -45,8 +45,12 @@ class MLPAdapter(Adapter):
     # Fitted on the classes at the first pass; later passes only read it.
     # Every pass re-seeds _random_state (partial_fit recreates it from
     # random_state, the fast pass re-seeds it), so its state between passes
-    # never matters.
-    shared_attributes = frozenset({"_label_binarizer", "_random_state"})
+    # never matters. The _best_* copies of the weights are only replaced,
+    # never changed in place (and only with the network's own early
+    # stopping, which sklr turns off).
+    shared_attributes = frozenset(
+        {"_label_binarizer", "_random_state", "_best_coefs", "_best_intercepts"}
+    )
 
     cache_names = ("_targets_cache",)
 
