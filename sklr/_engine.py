@@ -48,7 +48,6 @@ import time
 
 import numpy as np
 from sklearn.model_selection import train_test_split
-from sklearn.utils import gen_batches
 
 #: At most this many rows of the training data are those on which
 #: ``loss_curve_`` is measured when the model does not report its own training
@@ -376,7 +375,8 @@ class Engine:
             if self.shuffle
             else np.arange(n)
         )
-        return [order[s] for s in gen_batches(n, self.batch_size)]
+        # As gen_batches, without its per-call parameter validation.
+        return [order[start : start + self.batch_size] for start in range(0, n, self.batch_size)]
 
     def _loss_probe(self, X, y, sample_weight):
         """The rows on which the training objective is measured each epoch.

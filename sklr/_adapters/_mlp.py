@@ -213,9 +213,13 @@ def _fast_pass(m, X, Y, sample_weight, seed, rng_state=None):
     deltas = [None] * (len(units) - 1)
     coef_grads = [np.empty((a, b), dtype=X.dtype) for a, b in itertools.pairwise(units)]
     intercept_grads = [np.empty(b, dtype=X.dtype) for b in units[1:]]
-    m._fit_stochastic(
-        X, Y, sample_weight, activations, deltas, coef_grads, intercept_grads, units, True
-    )
+    # As inside fit: the helpers the solver calls (gen_batches, shuffle) skip
+    # their parameter validation, which would cost more than the pass's own
+    # bookkeeping.
+    with sklearn.config_context(skip_parameter_validation=True):
+        m._fit_stochastic(
+            X, Y, sample_weight, activations, deltas, coef_grads, intercept_grads, units, True
+        )
     if not all(np.isfinite(w).all() for w in (*m.coefs_, *m.intercepts_)):
         raise ValueError(
             "Solver produced non-finite parameter weights. The input data may contain "

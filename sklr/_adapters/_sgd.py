@@ -274,7 +274,7 @@ class SGDAdapter(Adapter):
         learned values are reset to the fresh state: zeros and ``t_ = 1``.
         """
         if _kernel_usable():
-            allocate(self.model, X, y, classes)
+            allocate(self.model, X, y, classes, validated=True)
             return
         self.partial_fit(X[:1], y[:1], None, classes, seed=0)
         for name in LEARNED_ARRAYS:

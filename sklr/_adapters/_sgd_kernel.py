@@ -434,7 +434,7 @@ class SGDKernel:
             est.intercept_ = np.atleast_1d(intercept)
 
 
-def allocate(est, X, y, classes=None):
+def allocate(est, X, y, classes=None, *, validated=False):
     """Give an unfitted SGD estimator the state of a first ``partial_fit``, without a step.
 
     ``partial_fit`` on one row allocates ``coef_``, ``intercept_``, the
@@ -455,17 +455,25 @@ def allocate(est, X, y, classes=None):
         Targets; only the first one is read.
     classes : array-like, default=None
         All the classes, for a classifier.
+    validated : bool, default=False
+        Whether ``X`` is already a float64 or float32 ndarray or CSR matrix,
+        as ``partial_fit``'s validation makes it: then it is not validated
+        again.
     """
-    X1, y1 = validate_data(
-        est,
-        X[:1],
-        y[:1],
-        accept_sparse="csr",
-        dtype=[np.float64, np.float32],
-        order="C",
-        accept_large_sparse=False,
-        reset=True,
-    )
+    if validated:
+        X1, y1 = X[:1], y[:1]
+        est.n_features_in_ = X.shape[1]
+    else:
+        X1, y1 = validate_data(
+            est,
+            X[:1],
+            y[:1],
+            accept_sparse="csr",
+            dtype=[np.float64, np.float32],
+            order="C",
+            accept_large_sparse=False,
+            reset=True,
+        )
     n_features = X1.shape[1]
     if isinstance(est, BaseSGDRegressor):
         est._allocate_parameter_mem(n_classes=1, n_features=n_features, input_dtype=X1.dtype)
@@ -479,8 +487,10 @@ def allocate(est, X, y, classes=None):
         n_classes = est.classes_.shape[0]
         if n_classes < 2:
             raise ValueError(f"The number of classes has to be greater than one; got {n_classes}.")
-        est._expanded_class_weight = compute_class_weight(
-            est.class_weight, classes=est.classes_, y=y1
+        est._expanded_class_weight = (
+            np.ones(n_classes)  # what compute_class_weight gives, without its validation
+            if est.class_weight is None
+            else compute_class_weight(est.class_weight, classes=est.classes_, y=y1)
         )
         est._allocate_parameter_mem(
             n_classes=n_classes, n_features=n_features, input_dtype=X1.dtype
@@ -553,11 +563,10 @@ def _encode_classifier_targets(est, y, dtype):
     position = np.minimum(np.searchsorted(classes, y), len(classes) - 1)
     if not np.array_equal(classes[position], y):
         raise ValueError("y contains labels that are not in the estimator's classes_.")
-    # Only 'balanced' reads y; the others would only check it, slowly.
-    balanced = isinstance(est.class_weight, str)
-    class_weight = compute_class_weight(
-        est.class_weight, classes=classes, y=y if balanced else classes
-    )
+    if isinstance(est.class_weight, str):  # 'balanced' is resolved on the whole y
+        class_weight = compute_class_weight(est.class_weight, classes=classes, y=y)
+    else:  # the others do not depend on y: the first partial_fit resolved them
+        class_weight = est._expanded_class_weight
     negative = 0.0 if isinstance(est._get_loss_function(est.loss), CyHalfBinomialLoss) else -1.0
     positives = [1] if len(classes) == 2 else range(len(classes))
     Y = np.full((len(positives), y.shape[0]), negative, dtype=dtype)
@@ -743,18 +752,24 @@ def _check_allocate(make, X, y, sample_weight):
             if isinstance(getattr(ref, name, None), np.ndarray):
                 getattr(ref, name)[...] = 0.0
         ref.t_ = 1.0
-        got = allocate(make().set_params(average=average), X, y, classes)
-        if ref.__dict__.keys() != got.__dict__.keys():
-            raise AssertionError(
-                f"attributes differ: {sorted(ref.__dict__.keys() ^ got.__dict__.keys())}"
-            )
-        for key, a in ref.__dict__.items():
-            b = got.__dict__[key]
-            if isinstance(a, np.ndarray):
-                same = a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b)
-            elif key == "_loss_function_":
-                same = type(a) is type(b) and a.__reduce__() == b.__reduce__()
-            else:
-                same = a == b
-            if not same:
-                raise AssertionError(f"{key} differs: {a!r} != {b!r}")
+        for validated in (False, True):
+            got = allocate(make().set_params(average=average), X, y, classes, validated=validated)
+            _require_same_state(ref, got)
+
+
+def _require_same_state(ref, got):
+    """Raise unless two estimators have the same attributes with equal values."""
+    if ref.__dict__.keys() != got.__dict__.keys():
+        raise AssertionError(
+            f"attributes differ: {sorted(ref.__dict__.keys() ^ got.__dict__.keys())}"
+        )
+    for key, a in ref.__dict__.items():
+        b = got.__dict__[key]
+        if isinstance(a, np.ndarray):
+            same = a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b)
+        elif key == "_loss_function_":
+            same = type(a) is type(b) and a.__reduce__() == b.__reduce__()
+        else:
+            same = a == b
+        if not same:
+            raise AssertionError(f"{key} differs: {a!r} != {b!r}")
