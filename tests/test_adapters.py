@@ -127,3 +127,52 @@ def test_snapshot_restore_keeps_aliases():
         adapter.train_epoch(X, y, None, np.unique(y), 2)
         results.append(model.intercept_.copy())
     np.testing.assert_array_equal(results[0], results[1])
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_snapshot_of_an_mlp_is_independent_of_later_training(solver):
+    """The optimizer's moments and velocities are copied, not shared, by a snapshot.
+
+    Two epochs after restoring a snapshot equal the same two epochs taken
+    without the detour, whatever training happened in between.
+    """
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(60, 4), rng.randn(60)
+    runs = []
+    for detour in (False, True):
+        net = MLPRegressor(hidden_layer_sizes=(5,), solver=solver, batch_size=20, random_state=0)
+        adapter = adapter_class(net)(net, shuffle=True)
+        adapter.set_lr(0.01)
+        adapter.train_epoch(X, y, None, None, 1)
+        state = adapter.snapshot()
+        if detour:
+            adapter.set_lr(0.5)
+            adapter.train_epoch(X, y, None, None, 5)
+            adapter.restore(state)
+            adapter.set_lr(0.01)
+        for seed in (2, 3):
+            adapter.train_epoch(X, y, None, None, seed)
+        runs.append([*net.coefs_, *net.intercepts_])
+    for a, b in zip(*runs, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_plain_copy_keeps_shared_arrays_shared():
+    """An object whose attributes share an array is deep-copied as deepcopy would."""
+    from sklr._adapters._base import _freeze
+
+    class Holder:
+        pass
+
+    holder = Holder()
+    holder.a = holder.b = np.zeros(3)
+    holder.rate = 0.1
+    twin = _freeze(holder)
+    assert twin.a is twin.b and twin.a is not holder.a
+    plain = Holder()
+    plain.moments, plain.rate = [np.ones(2), np.ones(3)], 0.5
+    twin = _freeze(plain)
+    assert twin.rate == 0.5 and all(
+        t is not m and np.array_equal(t, m)
+        for t, m in zip(twin.moments, plain.moments, strict=True)
+    )
