@@ -7,6 +7,11 @@ interleaved runs. sklr's time includes the per-epoch loss measurement that
 fills ``loss_curve_``. The native baseline runs at a constant rate; the
 per-batch cosine case shows what a rate that changes at every batch costs.
 
+Fits of one epoch, interleaved with the others, split each fit's time into a
+one-time setup (validation, initialisation) and the cost of each further
+epoch: the per-epoch ratio compares the latter, (t_n - t_1) / (n - 1), and
+the setup column gives ``t_1`` minus one such epoch for both.
+
     python benchmarks/overhead.py            # full run, prints a table
     python benchmarks/overhead.py --quick    # small and fast, to prove it runs
     python benchmarks/overhead.py --write docs/_generated/overhead.md
@@ -94,18 +99,24 @@ def cpu_seconds(make, X, y):
 def measure(quick=False, repeats=None, epochs=None):
     repeats = repeats or (2 if quick else 15)
     epochs = epochs or (3 if quick else 20)
+    if epochs < 2:
+        raise ValueError(f"epochs={epochs}: at least 2 are needed to split setup from epochs.")
     rows = []
     with threadpool_limits(1), warnings.catch_warnings():
         # The native MLP warns that it ran out of epochs, as it is asked to.
         warnings.simplefilter("ignore", ConvergenceWarning)
         for data_name, X, y in datasets(quick):
-            for case_name, native, tuned in cases(epochs):
+            for (case_name, native, tuned), (_, native_1, tuned_1) in zip(
+                cases(epochs), cases(1), strict=True
+            ):
                 cpu_seconds(tuned, X, y)  # warm-up: one-time compatibility checks
-                base, ours = [], []
+                makers = (native, tuned, native_1, tuned_1)
+                times = [[] for _ in makers]
                 for _ in range(repeats):
-                    base.append(cpu_seconds(native, X, y))
-                    ours.append(cpu_seconds(tuned, X, y))
-                b, o = statistics.median(base), statistics.median(ours)
+                    for make, spent in zip(makers, times, strict=True):
+                        spent.append(cpu_seconds(make, X, y))
+                b, o, b1, o1 = (statistics.median(spent) for spent in times)
+                per_epoch_base, per_epoch_ours = (b - b1) / (epochs - 1), (o - o1) / (epochs - 1)
                 rows.append(
                     {
                         "data": data_name,
@@ -114,6 +125,9 @@ def measure(quick=False, repeats=None, epochs=None):
                         "native_s": b,
                         "sklr_s": o,
                         "ratio": o / b,
+                        "per_epoch_ratio": per_epoch_ours / per_epoch_base,
+                        "setup_native_ms": 1e3 * (b1 - per_epoch_base),
+                        "setup_sklr_ms": 1e3 * (o1 - per_epoch_ours),
                     }
                 )
     return rows
@@ -121,13 +135,15 @@ def measure(quick=False, repeats=None, epochs=None):
 
 def to_markdown(rows):
     lines = [
-        "| data | case | epochs | native CPU s | sklr CPU s | ratio |",
-        "|---|---|---|---|---|---|",
+        "| data | case | epochs | native CPU s | sklr CPU s | ratio "
+        "| per-epoch ratio | setup ms, native / sklr |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['data']} | {r['case']} | {r['epochs']} | {r['native_s']:.4f} "
-            f"| {r['sklr_s']:.4f} | {r['ratio']:.2f} |"
+            f"| {r['sklr_s']:.4f} | {r['ratio']:.2f} | {r['per_epoch_ratio']:.2f} "
+            f"| {r['setup_native_ms']:.1f} / {r['setup_sklr_ms']:.1f} |"
         )
     return "\n".join(lines) + "\n"
 
