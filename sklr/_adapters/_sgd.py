@@ -356,11 +356,12 @@ class SGDAdapter(Adapter):
 
         Binary: each row carries its own class's weight. One-vs-rest: in
         problem ``k`` the positive rows carry class ``k``'s weight and the
-        rest weight 1. Returns an ``(n_problems, n_samples)`` array or None.
+        rest weight 1. Returns an ``(n_problems, n_samples)`` array, or None
+        when every weight is 1.
         """
         expanded = getattr(self.model, "_expanded_class_weight", None)
         sw = None if sample_weight is None else np.asarray(sample_weight)[None, :]
-        if expanded is None:
+        if expanded is None or np.all(expanded == 1.0):
             return sw
         if targets.shape[0] == 1:
             per_row = expanded[np.searchsorted(self.model.classes_, y)][None, :]
