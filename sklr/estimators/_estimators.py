@@ -147,7 +147,7 @@ _ATTRIBUTES_DOC = """
         Learning rate of each step taken, recorded before the step.
     loss_curve_ : ndarray of shape (n_iter_,)
         Training objective (loss plus penalty) of each epoch: for SGD models at
-        the end of the epoch, on up to 1000 rows of the training data (every
+        the end of the epoch, on up to 500 rows of the training data (every
         k-th row, the same rows every epoch); for MLPs the mean over the
         epoch's mini-batches, as scikit-learn's MLP reports it.
     validation_scores_ : ndarray of shape (n_iter_,)

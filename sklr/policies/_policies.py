@@ -11,7 +11,7 @@ changes, so a fitted estimator's ``schedule`` is still the object passed in.
 SGD models the value recorded in ``loss_curve_``; for MLPs, whose
 ``loss_curve_`` is the running mean over the epoch's mini-batches (as
 scikit-learn reports it), the objective at the epoch's final weights on up to
-``sklr._engine.CHECK_SAMPLE_SIZE`` training rows, so that an undone epoch and
+``sklr._engine.LOSS_SAMPLE_SIZE`` training rows, so that an undone epoch and
 its retry are compared on the same weights.
 """
 
