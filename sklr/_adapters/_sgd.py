@@ -312,7 +312,11 @@ class SGDAdapter(Adapter):
         rows, targets, weights, weight_sums = self._objective_terms(X, y, sample_weight)
         coef = m.coef_.reshape(-1, rows.shape[0])
         # One row of scores per problem, without decision_function's validation.
-        scores = coef @ rows if isinstance(rows, np.ndarray) else safe_sparse_dot(coef, rows)
+        scores = (
+            coef @ rows
+            if isinstance(rows, np.ndarray)
+            else np.asarray(safe_sparse_dot(coef, rows))
+        )
         scores += m.intercept_[:, None]
         losses = LOSSES[m.loss](scores, targets, m.epsilon)
         if weights is None:
