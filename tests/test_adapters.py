@@ -176,3 +176,40 @@ def test_plain_copy_keeps_shared_arrays_shared():
         t is not m and np.array_equal(t, m)
         for t, m in zip(twin.moments, plain.moments, strict=True)
     )
+
+
+def test_sgd_objective_weights_each_one_vs_rest_problem():
+    """Class and sample weights enter each binary problem as scikit-learn applies them.
+
+    In problem ``k`` the rows of class ``k`` carry its class weight and the
+    others weight 1, times the sample weight; the objective is the mean over
+    the problems of (weighted mean hinge loss + alpha R(w)).
+    """
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(90, 4), np.arange(90) % 3
+    sw = rng.uniform(0.5, 2.0, 90)
+    class_weight = {0: 2.0, 1: 0.5, 2: 1.0}
+    model = SGDClassifier(
+        loss="hinge", penalty="elasticnet", alpha=0.1, l1_ratio=0.3, class_weight=class_weight
+    ).partial_fit(X, y, classes=[0, 1, 2], sample_weight=sw)
+    expected = []
+    for k in range(3):
+        target = np.where(y == k, 1.0, -1.0)
+        hinge = np.maximum(0.0, 1.0 - target * (X @ model.coef_[k] + model.intercept_[k]))
+        weight = np.where(y == k, class_weight[k], 1.0) * sw
+        coef = model.coef_[k]
+        penalty = 0.1 * (0.3 * np.abs(coef).sum() + 0.7 * 0.5 * coef @ coef)
+        expected.append(np.sum(weight * hinge) / np.sum(weight) + penalty)
+    adapter = SGDAdapter(model, shuffle=False)
+    assert adapter.objective(X, y, sw) == pytest.approx(np.mean(expected), rel=1e-12)
+    # Unit class weights give the unweighted mean.
+    model.class_weight, model._expanded_class_weight = None, np.ones(3)
+    unweighted = SGDAdapter(model, shuffle=False).objective(X, y, None)
+    hinge = [
+        np.maximum(
+            0.0, 1.0 - np.where(y == k, 1.0, -1.0) * (X @ model.coef_[k] + model.intercept_[k])
+        )
+        for k in range(3)
+    ]
+    penalties = [0.1 * (0.3 * np.abs(c).sum() + 0.35 * c @ c) for c in model.coef_]
+    assert unweighted == pytest.approx(np.mean(hinge) + np.mean(penalties), rel=1e-12)
