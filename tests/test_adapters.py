@@ -183,7 +183,8 @@ def test_sgd_objective_weights_each_one_vs_rest_problem():
 
     In problem ``k`` the rows of class ``k`` carry its class weight and the
     others weight 1, times the sample weight; the objective is the mean over
-    the problems of (weighted mean hinge loss + alpha R(w)).
+    the problems of (weighted mean hinge loss + alpha R(w)). Unit class
+    weights give the plain mean.
     """
     rng = np.random.RandomState(0)
     X, y = rng.randn(90, 4), np.arange(90) % 3
@@ -192,24 +193,19 @@ def test_sgd_objective_weights_each_one_vs_rest_problem():
     model = SGDClassifier(
         loss="hinge", penalty="elasticnet", alpha=0.1, l1_ratio=0.3, class_weight=class_weight
     ).partial_fit(X, y, classes=[0, 1, 2], sample_weight=sw)
-    expected = []
-    for k in range(3):
-        target = np.where(y == k, 1.0, -1.0)
-        hinge = np.maximum(0.0, 1.0 - target * (X @ model.coef_[k] + model.intercept_[k]))
-        weight = np.where(y == k, class_weight[k], 1.0) * sw
-        coef = model.coef_[k]
-        penalty = 0.1 * (0.3 * np.abs(coef).sum() + 0.7 * 0.5 * coef @ coef)
-        expected.append(np.sum(weight * hinge) / np.sum(weight) + penalty)
+
+    def by_hand(class_weight, sample_weight):
+        terms = []
+        for k, coef in enumerate(model.coef_):
+            target = np.where(y == k, 1.0, -1.0)
+            hinge = np.maximum(0.0, 1.0 - target * (X @ coef + model.intercept_[k]))
+            weight = np.where(y == k, class_weight[k], 1.0) * sample_weight
+            penalty = 0.1 * (0.3 * np.abs(coef).sum() + 0.7 * 0.5 * coef @ coef)
+            terms.append(np.sum(weight * hinge) / np.sum(weight) + penalty)
+        return np.mean(terms)
+
     adapter = SGDAdapter(model, shuffle=False)
-    assert adapter.objective(X, y, sw) == pytest.approx(np.mean(expected), rel=1e-12)
-    # Unit class weights give the unweighted mean.
+    assert adapter.objective(X, y, sw) == pytest.approx(by_hand(class_weight, sw), rel=1e-12)
     model.class_weight, model._expanded_class_weight = None, np.ones(3)
     unweighted = SGDAdapter(model, shuffle=False).objective(X, y, None)
-    hinge = [
-        np.maximum(
-            0.0, 1.0 - np.where(y == k, 1.0, -1.0) * (X @ model.coef_[k] + model.intercept_[k])
-        )
-        for k in range(3)
-    ]
-    penalties = [0.1 * (0.3 * np.abs(c).sum() + 0.35 * c @ c) for c in model.coef_]
-    assert unweighted == pytest.approx(np.mean(hinge) + np.mean(penalties), rel=1e-12)
+    assert unweighted == pytest.approx(by_hand([1.0] * 3, np.ones(90)), rel=1e-12)

@@ -82,13 +82,10 @@ def penalty(coef, kind, alpha, l1_ratio):
     if kind is None:
         return 0.0
     flat = coef.ravel()
-    l2 = 0.5 * float(flat @ flat) if kind != "l1" else 0.0
-    l1 = float(np.abs(flat).sum()) if kind != "l2" else 0.0
-    if kind == "l2":
-        return alpha * l2
-    if kind == "l1":
-        return alpha * l1
-    return alpha * (l1_ratio * l1 + (1.0 - l1_ratio) * l2)
+    l1_share = {"l2": 0.0, "l1": 1.0}.get(kind, l1_ratio)
+    l1 = float(np.abs(flat).sum()) if l1_share > 0 else 0.0
+    l2 = 0.5 * float(flat @ flat) if l1_share < 1 else 0.0
+    return alpha * (l1_share * l1 + (1.0 - l1_share) * l2)
 
 
 def _canonical_order(X, y, sample_weight, classes):
