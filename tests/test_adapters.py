@@ -47,6 +47,20 @@ def test_mlp_lr_hook_check_fails_when_the_rate_moves(monkeypatch, optimizer):
         _mlp.check_lr_hook.cache_clear()
 
 
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_mlp_fast_pass_trains_on_the_networks_own_target_encoding(n_classes):
+    from sklearn.neural_network import MLPClassifier
+
+    rng = np.random.RandomState(0)
+    y = np.array(["a", "b", "c"][:n_classes] * 10)
+    X = rng.randn(len(y), 3)
+    net = MLPClassifier(hidden_layer_sizes=(4,), max_iter=1).partial_fit(X, y, classes=np.unique(y))
+    own = net._label_binarizer.transform(y).astype(bool)  # what partial_fit trains on
+    encoded = _mlp._encoded_targets(net, y)
+    assert encoded.dtype == own.dtype
+    np.testing.assert_array_equal(encoded, own)
+
+
 def test_setting_the_mlp_rate_changes_the_update():
     rng = np.random.RandomState(0)
     X, y = rng.randn(50, 3), rng.randn(50)

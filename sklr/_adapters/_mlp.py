@@ -182,14 +182,18 @@ def _initialize(m, X, y, classes, seed):
 
 
 def _encoded_targets(m, y):
-    """``y`` as the network trains on it: LabelBinarizer's 0/1 matrix, or a column."""
+    """``y`` as the network trains on it: a column, or LabelBinarizer's indicator matrix.
+
+    Boolean, as ``partial_fit`` makes it: each mini-batch copies an eighth
+    of the bytes an integer matrix would take.
+    """
     if isinstance(m, MLPRegressor):
         y = np.asarray(y)
         return y.reshape(-1, 1) if y.ndim == 1 else y
     codes = np.searchsorted(m.classes_, y)
     if len(m.classes_) == 2:
-        return codes.reshape(-1, 1)
-    return np.eye(len(m.classes_), dtype=codes.dtype)[codes]
+        return (codes == 1).reshape(-1, 1)
+    return np.eye(len(m.classes_), dtype=bool)[codes]
 
 
 def _fast_pass(m, X, Y, sample_weight, seed, rng_state=None):
