@@ -22,7 +22,9 @@ After every epoch the engine checks, in this order:
   weights for an MLP), or back above that starting objective and above
   ``RISE_FACTOR`` (2) times the best epoch so far. For models that report a
   running loss (MLP: an average over the epoch's mini-batches) the end-of-epoch
-  objective is measured on the loss rows, at the epoch's final weights.
+  objective is measured on the loss rows, at the epoch's final weights. In a
+  ``partial_fit`` stream, a chunk on which the current weights already do
+  worse than the starting objective is compared with that loss instead.
 
 With ``on_divergence='rollback'`` the weights *and* optimizer state are
 restored to what they were before the epoch (for the first epoch: the
@@ -44,6 +46,7 @@ fit, without undoing the epoch: an ``'edge_shrink'`` event, at most
 back is never shrunk.
 """
 
+import copy
 import time
 
 import numpy as np
@@ -82,6 +85,11 @@ _FIRST_SHRINK, _NEXT_SHRINK = 0.5, 0.25
 _OVERFLOW_MESSAGES = ("overflow", "non-finite", "infinity", "nan")
 
 _SEED_MAX = np.iinfo(np.int32).max
+
+
+#: The engine's growing records (lists), and the parts it holds rather than owns.
+_RECORDS = ("lr_curve", "loss_curve", "validation_scores", "events")
+_PARTS = ("adapter", "controller", "rng")
 
 
 class DivergenceError(ValueError):
@@ -124,6 +132,7 @@ class Engine:
         self.n_iter = 0
         self.shrink = 1.0
         self.reference = None
+        self.chunk_reference = None
         self.best_loss = np.inf
         self.last_loss = None
         self.edge_shrinks_left = 0
@@ -150,16 +159,47 @@ class Engine:
 
         Each call brings new data, whose loss is not comparable with the best
         loss on earlier chunks: the rise check restarts from the loss of the
-        current weights on this chunk.
+        current weights on this chunk, and the divergence checks compare with
+        the larger of that loss and the starting loss (a chunk whose loss is
+        high at any weights, say of larger targets, is not divergence). A call that fails (a chunk on which
+        training diverges beyond rescue) leaves the stream as it was before
+        it: weights, optimizer, random state, policies and records.
         """
+        saved = self._checkpoint()
         try:
             probe = self._loss_probe(X, y, sample_weight)
             if self.t > 0:
                 self.best_loss = self.adapter.objective(*probe)
                 self.last_loss = self.best_loss
+                high = self.best_loss > self.reference
+                self.chunk_reference = self.best_loss if high else None
             return self.epoch(X, y, sample_weight, probe)
+        except BaseException:
+            self._rewind(saved)
+            raise
         finally:
             self.adapter.release()
+
+    def _checkpoint(self):
+        """Everything an epoch may change, to be put back by ``_rewind``."""
+        records = {name: len(getattr(self, name)) for name in _RECORDS}
+        scalars = {k: v for k, v in vars(self).items() if k not in _RECORDS and k not in _PARTS}
+        return (
+            self.adapter.snapshot(),
+            self.rng.get_state(),
+            copy.deepcopy(self.controller),
+            scalars,
+            records,
+        )
+
+    def _rewind(self, saved):
+        model, rng_state, controller, scalars, records = saved
+        self.adapter.restore(model)
+        self.rng.set_state(rng_state)
+        self.controller = controller
+        vars(self).update(scalars)
+        for name, length in records.items():
+            del getattr(self, name)[length:]
 
     def _fit(self, X, y, sample_weight, max_iter, validation, stopping):
         probe = self._loss_probe(X, y, sample_weight)
@@ -284,14 +324,18 @@ class Engine:
             return "non-finite weights"
         if not np.isfinite(loss):
             return f"non-finite training loss ({loss})"
-        if loss > DIVERGENCE_FACTOR * self.reference:
+        if self.chunk_reference is None:
+            reference, what = self.reference, "at the starting weights"
+        else:
+            reference, what = self.chunk_reference, "of this chunk before the step"
+        if loss > DIVERGENCE_FACTOR * reference:
             return (
-                f"loss {loss:.4g} above {DIVERGENCE_FACTOR:g}x the loss at the "
-                f"starting weights ({self.reference:.4g})"
+                f"loss {loss:.4g} above {DIVERGENCE_FACTOR:g}x the loss {what} "
+                f"({reference:.4g})"
             )
-        if loss > self.reference and loss > RISE_FACTOR * self.best_loss:
+        if loss > reference and loss > RISE_FACTOR * self.best_loss:
             return (
-                f"loss {loss:.4g} back above the starting loss ({self.reference:.4g}) "
+                f"loss {loss:.4g} back above the loss {what} ({reference:.4g}) "
                 f"and {RISE_FACTOR:g}x the best so far ({self.best_loss:.4g})"
             )
         return None

@@ -176,6 +176,28 @@ CASES = [
         SUPPORTED,
     ),
     case("lrtuned-Perceptron", lambda: LRTuned(Perceptron()), fit(), TypeError, SUPPORTED),
+    # The wrapped model's own parameters are checked as its fit would.
+    case(
+        "lrtuned-sgd-alpha<0",
+        lambda: LRTuned(SGDClassifier(alpha=-1.0), max_iter=3),
+        fit(),
+        ValueError,
+        "'alpha' parameter of SGDClassifier",
+    ),
+    case(
+        "lrtuned-sgd-penalty='l3'",
+        lambda: LRTuned(SGDRegressor(penalty="l3"), max_iter=3),
+        fit_reg(),
+        ValueError,
+        "'penalty' parameter of SGDRegressor",
+    ),
+    case(
+        "lrtuned-mlp-alpha<0",
+        lambda: LRTuned(MLPClassifier(hidden_layer_sizes=(4,), alpha=-1.0), max_iter=3),
+        fit(),
+        ValueError,
+        "'alpha' parameter of MLPClassifier",
+    ),
     # data
     case("NaN-in-X", sgd, fit(with_value(X, 0, 0, np.nan)), ValueError, "Input X contains NaN"),
     case(

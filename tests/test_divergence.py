@@ -363,3 +363,55 @@ def test_stream_edge_shrinks_only_when_a_chunk_loss_rises():
         if shrunk and before is not None and after < before:
             spurious.append((before, after))
     assert not spurious, f"edge_shrink although the chunk's loss fell: {spurious}"
+
+
+def _stream_outputs(est, X):
+    scores = est.predict_proba(X) if hasattr(est, "predict_proba") else est.decision_function(X)
+    return scores, est.lr_curve_.copy(), list(est.lr_events_), (est.n_iter_, est.t_)
+
+
+@pytest.mark.parametrize("on_divergence", ["raise", "rollback"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda **kw: LRTunedSGDClassifier(loss="log_loss", **kw),
+        lambda **kw: LRTunedMLPClassifier(hidden_layer_sizes=(8,), solver="sgd", **kw),
+    ],
+    ids=["sgd", "mlp-sgd"],
+)
+def test_a_stream_call_that_diverges_leaves_the_stream_as_it_was(make, on_divergence):
+    """The chunk is not learned from, and the stream goes on as if it had never come."""
+    X, y = scale(_X_BC), _Y_BC
+    settings = dict(lr=1.0, on_divergence=on_divergence, random_state=0, max_iter=5)
+    est = make(**settings).partial_fit(X, y, classes=[0, 1])
+    before = _stream_outputs(est, X)
+    # Rollback gives up only when no rate down to MIN_SHRINK passes: on rows
+    # this large every step overflows.
+    with pytest.raises(sklr.DivergenceError), np.errstate(all="ignore"):
+        est.partial_fit(X * 1e300, y)
+    for a, b in zip(_stream_outputs(est, X), before, strict=True):
+        assert np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b
+    est.partial_fit(X, y)
+    reference = make(**settings).partial_fit(X, y, classes=[0, 1]).partial_fit(X, y)
+    for a, b in zip(_stream_outputs(est, X), _stream_outputs(reference, X), strict=True):
+        assert np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b
+
+
+def test_a_stream_whose_later_chunks_have_a_higher_loss_is_not_divergence():
+    """Chunks of larger targets start from a higher loss at any weights.
+
+    The divergence checks of a chunk compare with the larger of the starting
+    loss and the chunk's loss before its step; against the first chunk's
+    starting loss alone, no rate could pass such a chunk.
+    """
+    rng = np.random.RandomState(0)
+    X = rng.randn(1000, 5)
+    y = X @ rng.randn(5) * 10.0
+    order = np.argsort(np.abs(y))
+    X, y = X[order], y[order]
+    est = LRTunedSGDRegressor(lr=0.01, max_iter=10, random_state=0)
+    for chunk in np.array_split(np.arange(1000), 10):
+        est.partial_fit(X[chunk], y[chunk])
+    assert est.t_ == 10
+    assert est.lr_events_ == []
+    assert est.score(X, y) > 0.99

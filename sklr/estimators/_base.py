@@ -173,7 +173,13 @@ class LRTunedMixin:
         X, y, sample_weight = self._training_rows(
             X, y, sample_weight, getattr(self, "classes_", None)
         )
-        self._engine.partial_epoch(X, y, sample_weight)
+        try:
+            self._engine.partial_epoch(X, y, sample_weight)
+        except BaseException:
+            # The engine is back where the call found it; so are the
+            # attributes exposed from it (the model's arrays were replaced).
+            self._publish(self._engine)
+            raise
         return self._publish(self._engine)
 
     def _training_rows(self, X, y, sample_weight, classes, *, repeat=True):

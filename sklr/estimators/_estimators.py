@@ -775,6 +775,12 @@ class LRTuned(_Delegating, LRTunedBase):
         self.on_divergence = on_divergence
         self.verbose = verbose
 
+    def _validate_params(self):
+        super()._validate_params()
+        # The wrapped model's own parameters, as its fit would check them
+        # (sklr trains it through paths that skip that check).
+        self._make_model()._validate_params()
+
     def _is_mlp(self):
         return isinstance(self.estimator, MLPClassifier | MLPRegressor)
 
