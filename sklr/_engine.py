@@ -161,9 +161,10 @@ class Engine:
         loss on earlier chunks: the rise check restarts from the loss of the
         current weights on this chunk, and the divergence checks compare with
         the larger of that loss and the starting loss (a chunk whose loss is
-        high at any weights, say of larger targets, is not divergence). A call that fails (a chunk on which
-        training diverges beyond rescue) leaves the stream as it was before
-        it: weights, optimizer, random state, policies and records.
+        high at any weights, say of larger targets, is not divergence). A
+        call that fails (a chunk on which training diverges beyond rescue)
+        leaves the stream as it was before it: weights, optimizer, random
+        state, policies and records.
         """
         saved = self._checkpoint()
         try:
@@ -330,8 +331,7 @@ class Engine:
             reference, what = self.chunk_reference, "of this chunk before the step"
         if loss > DIVERGENCE_FACTOR * reference:
             return (
-                f"loss {loss:.4g} above {DIVERGENCE_FACTOR:g}x the loss {what} "
-                f"({reference:.4g})"
+                f"loss {loss:.4g} above {DIVERGENCE_FACTOR:g}x the loss {what} ({reference:.4g})"
             )
         if loss > reference and loss > RISE_FACTOR * self.best_loss:
             return (

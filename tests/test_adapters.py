@@ -54,7 +54,7 @@ def test_mlp_fast_pass_trains_on_the_networks_own_target_encoding(n_classes):
     rng = np.random.RandomState(0)
     y = np.array(["a", "b", "c"][:n_classes] * 10)
     X = rng.randn(len(y), 3)
-    net = MLPClassifier(hidden_layer_sizes=(4,), max_iter=1).partial_fit(X, y, classes=np.unique(y))
+    net = MLPClassifier(hidden_layer_sizes=(4,)).partial_fit(X, y, classes=np.unique(y))
     own = net._label_binarizer.transform(y).astype(bool)  # what partial_fit trains on
     encoded = _mlp._encoded_targets(net, y)
     assert encoded.dtype == own.dtype
