@@ -48,6 +48,7 @@ back is never shrunk.
 
 import copy
 import time
+import warnings
 
 import numpy as np
 from sklearn.model_selection import train_test_split
@@ -86,6 +87,10 @@ _OVERFLOW_MESSAGES = ("overflow", "non-finite", "infinity", "nan")
 
 _SEED_MAX = np.iinfo(np.int32).max
 
+
+#: A stream past its horizon at a schedule factor below this (cosine's floor
+#: of 0, one-cycle's final 4e-6) barely trains, if at all: it is warned of.
+NEGLIGIBLE_FACTOR = 1e-3
 
 #: The engine's growing records (lists), and the parts it holds rather than owns.
 _RECORDS = ("lr_curve", "loss_curve", "validation_scores", "events")
@@ -136,6 +141,7 @@ class Engine:
         self.best_loss = np.inf
         self.last_loss = None
         self.edge_shrinks_left = 0
+        self.warned_past_horizon = False
         self.lr_curve = []
         self.loss_curve = []
         self.validation_scores = []
@@ -166,6 +172,7 @@ class Engine:
         leaves the stream as it was before it: weights, optimizer, random
         state, policies and records.
         """
+        self._warn_past_horizon()  # a partial_fit after a fit, say
         saved = self._checkpoint()
         try:
             probe = self._loss_probe(X, y, sample_weight)
@@ -174,12 +181,34 @@ class Engine:
                 self.last_loss = self.best_loss
                 high = self.best_loss > self.reference
                 self.chunk_reference = self.best_loss if high else None
-            return self.epoch(X, y, sample_weight, probe)
+                self.controller.new_data({"loss": self.best_loss, "val_score": None})
+            decision = self.epoch(X, y, sample_weight, probe)
         except BaseException:
             self._rewind(saved)
             raise
         finally:
             self.adapter.release()
+        self._warn_past_horizon()
+        return decision
+
+    def _warn_past_horizon(self):
+        """Warn once when a stream's next steps are past its plan, at a negligible rate."""
+        horizon = self.controller.horizon
+        if self.warned_past_horizon or self.t < horizon:
+            return
+        factor = float(self.controller.factors(self.t, 1)[0])
+        if factor >= NEGLIGIBLE_FACTOR:
+            return
+        self.warned_past_horizon = True
+        warnings.warn(
+            f"The partial_fit stream has taken the {horizon} steps its schedule is "
+            f"planned over (max_iter); past them the schedule holds its final factor, "
+            f"{factor:.3g}, so its calls from now on train at lr * {factor:.3g} = "
+            f"{self.lr * self.shrink * factor:.3g}. Set max_iter to the number of "
+            "steps the stream will take, or use a schedule that does not end near zero.",
+            UserWarning,
+            stacklevel=6,  # the user's partial_fit call
+        )
 
     def _checkpoint(self):
         """Everything an epoch may change, to be put back by ``_rewind``."""
@@ -235,7 +264,7 @@ class Engine:
 
         Returns the policies' decision: None, ``'stop'`` or ``'reject'``.
         """
-        start = time.process_time()
+        start = time.perf_counter()
         probe = probe or self._loss_probe(X, y, sample_weight)
         seed = int(self.rng.randint(_SEED_MAX))
         batches = self._batches(X.shape[0], seed)
@@ -255,7 +284,7 @@ class Engine:
         self._shrink_at_the_edge(end_loss)
         if score is not None:
             self.validation_scores.append(score)
-        self._report(loss, score, time.process_time() - start)
+        self._report(loss, score, time.perf_counter() - start)
         return decision
 
     # -- steps and divergence ----------------------------------------------------
@@ -451,8 +480,22 @@ class Engine:
         )
 
 
-def split_validation(X, y, sample_weight, *, fraction, stratify, rng):
-    """Hold out ``fraction`` of the rows (stratified for classifiers)."""
+def split_validation(
+    X,
+    y,
+    sample_weight,
+    *,
+    fraction,
+    stratify,
+    rng,
+    purpose="for validation",
+    remedy="Use more data.",
+):
+    """Hold out ``fraction`` of the rows (stratified for classifiers).
+
+    ``purpose`` says what the rows are held out for and ``remedy`` what the
+    user can do when they cannot be (both end up in the error message).
+    """
     arrays = [X, y] if sample_weight is None else [X, y, sample_weight]
     seed = int(rng.randint(_SEED_MAX))
     try:
@@ -461,10 +504,27 @@ def split_validation(X, y, sample_weight, *, fraction, stratify, rng):
         )
     except ValueError as exc:
         raise ValueError(
-            f"Cannot hold out validation_fraction={fraction} of {X.shape[0]} samples "
-            f"for validation: {exc} Increase validation_fraction or the data."
+            f"Cannot hold out {fraction:g} of the {X.shape[0]} samples {purpose}: "
+            f"{_why_no_split(y, fraction, stratify)}. {remedy}"
         ) from exc
     train, val = parts[0::2], parts[1::2]
     if sample_weight is None:
         train, val = [*train, None], [*val, None]
     return tuple(train), tuple(val)
+
+
+def _why_no_split(y, fraction, stratify):
+    n = len(y)
+    n_val = int(np.ceil(fraction * n))
+    if n_val < 1 or n_val >= n:
+        return f"that leaves {n_val} held-out and {n - n_val} training samples"
+    if not stratify:
+        return "the split failed"
+    labels, counts = np.unique(y, return_counts=True)
+    if counts.min() < 2:
+        return (
+            f"class {labels[counts.argmin()].tolist()!r} has {counts.min()} sample; a stratified "
+            "split needs at least 2 of every class"
+        )
+    side, size = ("held-out", n_val) if n_val < len(labels) else ("training", n - n_val)
+    return f"the {side} part ({size} samples) cannot hold all {len(labels)} classes"

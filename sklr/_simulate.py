@@ -1,5 +1,7 @@
 """Preview a schedule's learning rates without training."""
 
+from numbers import Integral
+
 import numpy as np
 
 from .policies import resolve
@@ -9,7 +11,9 @@ def simulate(schedule, n_steps: int, lr: float = 1.0) -> np.ndarray:
     """Return the learning rates a schedule gives over ``n_steps`` steps.
 
     A fit of ``n_steps`` steps with no feedback policy records exactly this
-    sequence in its ``lr_curve_``: the schedule is evaluated at steps
+    sequence in its ``lr_curve_`` (unless it rolls back a step that diverged,
+    after which the rate is shrunk; see ``lr_events_``): the schedule is
+    evaluated at steps
     ``0 .. n_steps - 1`` with ``horizon=n_steps`` and scaled by ``lr``. For a
     policy (:mod:`sklr.policies`) it shows the base schedule with no feedback:
     what the fit does if the policy never reacts.
@@ -38,6 +42,8 @@ def simulate(schedule, n_steps: int, lr: float = 1.0) -> np.ndarray:
     array([1.  , 0.75, 0.25])
     """
     schedule = resolve(schedule)
+    if not isinstance(n_steps, Integral) or isinstance(n_steps, bool) or n_steps < 1:
+        raise ValueError(f"n_steps must be a positive integer, got {n_steps!r}.")
     if not np.isfinite(lr) or lr <= 0:
         raise ValueError(f"lr must be a finite float > 0, got {lr!r}.")
     return lr * schedule(np.arange(n_steps), horizon=n_steps)

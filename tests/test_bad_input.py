@@ -129,7 +129,22 @@ CASES = [
         lambda: sgd(early_stopping=True, validation_fraction=0.01),
         fit(),
         ValueError,
-        r"validation_fraction=0\.01",
+        r"hold out 0\.01 of the 150 samples for validation \(validation_fraction\): "
+        r"the held-out part \(2 samples\) cannot hold all 3 classes",
+    ),
+    case(
+        "validation_fraction-leaves-no-training-rows",
+        lambda: sgd_reg(early_stopping=True, validation_fraction=0.999),
+        fit_reg(),
+        ValueError,
+        "leaves 150 held-out and 0 training samples. Change validation_fraction",
+    ),
+    case(
+        "lr=auto-on-one-sample",
+        lambda: sgd_reg(lr="auto"),
+        fit_reg(X[:1], Y_REG[:1]),
+        ValueError,
+        "race the candidate rates of lr='auto'.*Pass a float lr",
     ),
     case(
         "onecycle-total_steps>horizon",
@@ -176,6 +191,20 @@ CASES = [
         SUPPORTED,
     ),
     case("lrtuned-Perceptron", lambda: LRTuned(Perceptron()), fit(), TypeError, SUPPORTED),
+    case(
+        "string-y-mlp-regressor",
+        mlp_reg,
+        fit_reg(y=np.array(["a", "b", "c"] * 50)),
+        ValueError,
+        "LRTunedMLPRegressor needs numeric targets, got y of dtype <U1",
+    ),
+    case(
+        "string-y-sgd-regressor",
+        sgd_reg,
+        fit_reg(y=np.array(["a", "b", "c"] * 50)),
+        ValueError,
+        "needs numeric targets",
+    ),
     # The wrapped model's own parameters are checked as its fit would.
     case(
         "lrtuned-sgd-alpha<0",
@@ -453,6 +482,7 @@ def assert_same(a, b):
         assert np.array_equal(left, right)
 
 
+@pytest.mark.filterwarnings("ignore:The partial_fit stream has taken")  # cosine past a fit
 @pytest.mark.parametrize("bad_call", BAD_PARTIAL_FITS.values(), ids=BAD_PARTIAL_FITS)
 @pytest.mark.parametrize("name", FITTED)
 def test_failed_partial_fit_leaves_a_fitted_estimator_as_it_was(name, bad_call):

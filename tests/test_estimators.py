@@ -153,6 +153,7 @@ def test_default_fit_runs_exactly_max_iter_epochs(name, mode):
     assert est.lr_events_ == []
 
 
+@pytest.mark.filterwarnings("ignore:The partial_fit stream has taken")
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_fit_equals_a_stream_of_partial_fit_calls(name):
     for mode in STEP_MODES.values():
@@ -168,6 +169,7 @@ def test_fit_equals_a_stream_of_partial_fit_calls(name):
         assert (fitted.n_iter_, fitted.t_) == (streamed.n_iter_, streamed.t_)
 
 
+@pytest.mark.filterwarnings("ignore:The partial_fit stream has taken")
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_fit_starts_over_after_partial_fit(name):
     est = ESTIMATORS[name](lr=0.02, schedule="cosine", max_iter=4, random_state=0)
@@ -439,6 +441,7 @@ def test_partial_fit_stream_survives_a_pickle_round_trip(name):
     assert np.array_equal(split.predict(X), whole.predict(X))
 
 
+@pytest.mark.filterwarnings("ignore:The partial_fit stream has taken")  # one-cycle's end
 @pytest.mark.parametrize("mode", STEP_MODES)
 @pytest.mark.parametrize("name", ["sgd-clf", "mlp-reg", "lrtuned-sgd-reg"])
 def test_partial_fit_past_the_horizon(name, mode):
@@ -467,6 +470,55 @@ def test_partial_fit_past_the_horizon(name, mode):
     assert np.array_equal(est.lr_curve_, sklr.simulate(step, est.t_, lr=0.05))
 
 
+@pytest.mark.parametrize(
+    "name, change",
+    [
+        ("sgd-clf", {"lr": 0.001}),
+        ("sgd-clf", {"alpha": 10.0}),
+        ("sgd-clf", {"lr": -1.0}),  # not silently accepted either
+        ("mlp-reg", {"schedule": "cosine"}),
+        ("lrtuned-sgd-reg", {"estimator__alpha": 1.0}),
+        ("lrtuned-sgd-reg", {"max_iter": 7}),
+    ],
+)
+def test_changing_parameters_in_the_middle_of_a_stream_is_an_error(name, change):
+    """set_params between partial_fit calls cannot silently be ignored."""
+    est = ESTIMATORS[name](schedule=CosineDecay(), random_state=0)
+    X, y = data_for(est)
+    stream(est, X, y, 2)
+    before = weights(est)
+    original = {k: v for k, v in est.get_params().items() if k in change}
+    est.set_params(**change)
+    with pytest.raises(ValueError, match=f"changed since .* {next(iter(change)).split('__')[0]}"):
+        est.partial_fit(X, y)
+    assert np.array_equal(weights(est), before)
+    est.set_params(**original)  # set back, the stream goes on
+    est.partial_fit(X, y)
+    assert est.t_ == 3 * steps_per_epoch(est)
+    # A nested schedule parameter is a change too; verbose is read at every call.
+    est.set_params(verbose=0)
+    est.partial_fit(X, y)
+    est.set_params(schedule__min_factor=0.5)
+    with pytest.raises(ValueError, match="schedule"):
+        est.partial_fit(X, y)
+
+
+@pytest.mark.parametrize("mode", STEP_MODES)
+def test_a_stream_is_warned_once_when_it_outlives_a_schedule_that_ends_near_zero(mode):
+    X, y = data_for(ESTIMATORS["sgd-clf"]())
+    for schedule, warns in [("cosine", True), (OneCycle(), True), ("constant", False)]:
+        est = ESTIMATORS["sgd-clf"](lr=0.05, schedule=schedule, max_iter=3, random_state=0)
+        est.set_params(**STEP_MODES[mode])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            stream(est, X, y, 6)
+        messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+        assert len(messages) == int(warns), messages
+        if warns:
+            assert "planned over (max_iter)" in messages[0]
+            assert caught[0].filename == __file__  # points at the partial_fit call
+
+
 # -- early stopping --------------------------------------------------------------------
 
 EARLY = {
@@ -490,6 +542,21 @@ def test_validation_scores_recorded_every_epoch(name):
     assert len(est.validation_scores_) == est.n_iter_
     assert np.all((est.validation_scores_ >= 0) & (est.validation_scores_ <= 1))
     assert "early_stop" not in [e["kind"] for e in est.lr_events_]
+
+
+@pytest.mark.parametrize("name", EARLY)
+def test_tol_none_never_stops_early_but_restores_the_best_epoch(name):
+    # As scikit-learn's tol=None: no stopping criterion; the grid a user keeps
+    # from SGDClassifier(tol=None) works unchanged.
+    kw = dict(early_stopping=True, n_iter_no_change=1, max_iter=8, random_state=0)
+    est = EARLY[name](tol=None, **kw).fit(X_NOISY, Y_NOISY)
+    kinds = [e["kind"] for e in est.lr_events_]
+    assert len(est.validation_scores_) == 8
+    assert "early_stop" not in kinds
+    if np.argmax(est.validation_scores_) != 7:
+        assert kinds == ["restore_best"]
+    assert EARLY[name](tol=0.0, **kw).fit(X_NOISY, Y_NOISY).n_iter_ < 8
+    EARLY[name](tol=None, max_iter=2).fit(X_NOISY, Y_NOISY)  # no early stopping: unused
 
 
 @pytest.mark.parametrize("name", EARLY)
@@ -751,6 +818,7 @@ def _boundary_schedule(make, k, factor):
     return PiecewiseConstant(boundaries=[k * spe], factors=[1.0, factor])
 
 
+@pytest.mark.filterwarnings("ignore:The partial_fit stream has taken")
 @pytest.mark.parametrize("name", ADAPTERS)
 def test_a_million_fold_drop_freezes_the_weights(name):
     """After the rate drops to 1e-6 of itself the weights must stop moving.
@@ -830,6 +898,27 @@ def test_per_batch_sgd_equals_partial_fit_at_the_recorded_rates(
     assert tuned.t_ == 12
     np.testing.assert_allclose(tuned.coef_, raw.coef_, rtol=0, atol=1e-10)
     np.testing.assert_allclose(tuned.intercept_, raw.intercept_, rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("mode", STEP_MODES)
+@pytest.mark.parametrize("average", [True, 10])
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_averaged_sgd_classifier_trains_as_a_native_fit(n_classes, average, mode):
+    """An averaged SGD classifier keeps learning its intercept, as SGDClassifier.fit does.
+
+    (A loop of partial_fit calls would not: with averaging on, each call of a
+    binary problem drops the intercept it has just updated.)
+    """
+    rng = np.random.RandomState(0)
+    X = rng.randn(600, 2)
+    y = np.digitize(X[:, 0] + 0.5 * X[:, 1], [1.5] if n_classes == 2 else [-0.5, 0.7])
+    params = dict(average=average, shuffle=False, random_state=0)
+    tuned = LRTunedSGDClassifier(lr=0.01, max_iter=10, **params, **STEP_MODES[mode]).fit(X, y)
+    native = SGDClassifier(
+        learning_rate="constant", eta0=0.01, max_iter=10, tol=None, **params
+    ).fit(X, y)
+    np.testing.assert_allclose(tuned.coef_, native.coef_, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(tuned.intercept_, native.intercept_, rtol=0, atol=1e-10)
 
 
 # -- regressions found while writing these tests ------------------------------------------

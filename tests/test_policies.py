@@ -14,7 +14,7 @@ import itertools
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.datasets import load_digits, load_iris
+from sklearn.datasets import load_digits, load_iris, make_classification
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
 from sklearn.preprocessing import scale
@@ -485,6 +485,33 @@ def test_bold_undo_event_lr_after_is_the_retry_rate_on_a_decaying_base():
     assert undos
     for event in undos:
         assert event["lr_after"] == pytest.approx(est.lr_curve_[event["step"]], rel=1e-12)
+
+
+def test_bold_driver_in_a_stream_compares_each_chunk_with_itself():
+    """A chunk is undone only when its step raised the loss of that chunk.
+
+    Chunks differ, so comparing one chunk's loss with the previous chunk's
+    would undo (and lose) chunks at random.
+    """
+    X, y = make_classification(2000, 10, random_state=0)
+    for lr, magnitude in [(0.01, 1.0), (1.0, 30.0)]:
+        est = LRTunedSGDClassifier(loss="log_loss", schedule=BoldDriver(), lr=lr, random_state=0)
+        for chunk in np.array_split(np.arange(2000), 20):
+            Xc, yc = X[chunk] * magnitude, y[chunk]
+            started = hasattr(est, "_engine")
+            before = est._engine.adapter.objective(Xc, yc, None) if started else None
+            n_events = len(est.lr_events_) if started else 0
+            est.partial_fit(Xc, yc, classes=[0, 1])
+            for event in est.lr_events_[n_events:]:
+                if event["kind"] == "bold_undo":
+                    assert event["metric"] >= before
+                elif event["kind"] == "bold_increase":
+                    assert event["metric"] < before
+        kinds = [e["kind"] for e in est.lr_events_]
+        if magnitude == 1.0:  # at this rate every chunk's step lowers its loss
+            assert est.t_ == 20 and "bold_undo" not in kinds, kinds
+        else:
+            assert "bold_undo" in kinds, kinds
 
 
 # (Adam at 0.02 is left out: there the network sits at a minimum after a few epochs,

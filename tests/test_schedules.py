@@ -1220,6 +1220,12 @@ def test_simulate_unknown_alias():
         sklr.simulate("no-such-schedule", 10)
 
 
+@pytest.mark.parametrize("n_steps", [0, -1, 2.5, True])
+def test_simulate_names_n_steps(n_steps):
+    with pytest.raises(ValueError, match="n_steps must be a positive integer"):
+        sklr.simulate("cosine", n_steps)
+
+
 # ---------------------------------------------------------------------------
 # scikit-learn estimator API: clone, get/set_params, repr, pickle
 # ---------------------------------------------------------------------------

@@ -258,7 +258,7 @@ class SGDAdapter(Adapter):
             return cached[3]
         if not hasattr(self.model, "coef_"):
             self._initialize(X, y, classes)
-        kernel = SGDKernel(self.model, X, y, sample_weight)
+        kernel = SGDKernel(self.model, X, y, sample_weight, fix_average_intercept=True)
         self._kernel_cache = (X, y, sample_weight, kernel)
         return kernel
 

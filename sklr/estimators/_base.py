@@ -25,11 +25,50 @@ COMMON_CONSTRAINTS = {
     "early_stopping": ["boolean"],
     "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
     "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-    "tol": [Interval(Real, 0, None, closed="left")],
+    "tol": [Interval(Real, 0, None, closed="left"), None],
     "restore_best": ["boolean"],
     "on_divergence": [StrOptions({"rollback", "raise"})],
     "verbose": ["verbose"],
 }
+
+
+#: Parameters that a stream reads at every call (the others are fixed at its start).
+_LIVE_PARAMS = frozenset({"verbose"})
+
+
+def _frozen(value):
+    """A parameter's value as it is now: nested estimators by class and parameters.
+
+    Plain values are copied (a dict changed in place is a change); other
+    objects (a RandomState, which fits advance) are kept and compared by identity.
+    """
+    if hasattr(value, "get_params") and not isinstance(value, type):
+        return (type(value), {k: _frozen(v) for k, v in value.get_params(deep=False).items()})
+    if isinstance(value, list | tuple):
+        return type(value)(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _frozen(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    return value
+
+
+def _same(a, b):
+    if a is b:
+        return True
+    if isinstance(a, Real) and isinstance(b, Real):
+        return bool(a == b) or (a != a and b != b)  # NaN is NaN
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(_same(x, z) for x, z in zip(a, b, strict=True))
+    if isinstance(a, np.ndarray):
+        return np.array_equal(a, b)
+    if isinstance(a, str | bytes | type | np.generic):
+        return bool(a == b)
+    return False  # other objects: only the very same one
 
 
 def balanced_class_weight(classes, y, sample_weight=None):
@@ -112,13 +151,27 @@ class LRTunedMixin:
                 fraction=self.validation_fraction,
                 stratify=is_classifier(self),
                 rng=rng,
+                purpose="for validation (validation_fraction)",
+                remedy="Change validation_fraction, or use more data"
+                + (
+                    "."
+                    if not self._monitors_validation()
+                    else "; a policy with monitor='val_score' needs the held-out rows."
+                )
+                + (
+                    " Set early_stopping=False to train without them."
+                    if self.early_stopping
+                    else ""
+                ),
             )
         balanced_from = (y, sample_weight)
         X, y, sample_weight = self._training_rows(X, y, sample_weight, classes)
         lr = self._resolve_lr(X, y, sample_weight, classes, rng)
         engine = self._start_engine(X, y, classes, rng, lr, balanced_from=balanced_from)
         stopping = (
-            (self.n_iter_no_change, self.tol, self.restore_best) if self.early_stopping else None
+            (self.n_iter_no_change, -np.inf if self.tol is None else self.tol, self.restore_best)
+            if self.early_stopping
+            else None
         )
         engine.fit(
             X, y, sample_weight, max_iter=self.max_iter, validation=validation, stopping=stopping
@@ -167,6 +220,7 @@ class LRTunedMixin:
         return self._publish(engine)
 
     def _continue_stream(self, X, y, sample_weight, classes):
+        self._check_unchanged_params()
         X, y = self._validate_xy(X, y, reset=False)
         sample_weight = self._check_sample_weight(sample_weight, X)
         self._check_known_classes(y, classes)
@@ -181,6 +235,31 @@ class LRTunedMixin:
             self._publish(self._engine)
             raise
         return self._publish(self._engine)
+
+    def _settings(self):
+        """What the parameters a stream is planned and built with are, frozen."""
+        params = self.get_params(deep=False)
+        return {k: _frozen(v) for k, v in params.items() if k not in _LIVE_PARAMS}
+
+    def _check_unchanged_params(self):
+        """Raise if a parameter changed since the stream started (set_params between calls).
+
+        The schedule's plan, the model and its rate were set up from the
+        parameters of the call that started the stream (``fit`` or the first
+        ``partial_fit``); a later change could not take effect consistently.
+        """
+        engine = self._engine
+        engine.verbose = self.verbose
+        now, then = self._settings(), engine.settings
+        changed = sorted(k for k in now if not _same(now[k], then[k]))
+        if changed:
+            current = self.get_params(deep=False)
+            listed = ", ".join(f"{k} (now {current[k]!r})" for k in changed)
+            raise ValueError(
+                f"Parameters changed since this partial_fit stream started: {listed}. "
+                "A stream keeps the parameters it started with (its schedule is planned "
+                "from them); call fit to train with the new ones, or set them back."
+            )
 
     def _training_rows(self, X, y, sample_weight, classes, *, repeat=True):
         """The rows the wrapped model trains on (see its adapter's ``training_data``)."""
@@ -232,6 +311,7 @@ class LRTunedMixin:
             verbose=self.verbose,
             on_divergence=self.on_divergence,
         )
+        self._engine.settings = self._settings()
         return self._engine
 
     def _checked_schedule(self, schedule, horizon):
@@ -288,6 +368,11 @@ class LRTunedMixin:
             raise ValueError("Found array with 0 sample(s); at least 1 is required.")
         if is_classifier(self):
             check_classification_targets(y)
+        elif y.dtype.kind not in "biuf":
+            raise ValueError(
+                f"{type(self).__name__} needs numeric targets, got y of dtype {y.dtype}; "
+                "convert y to numbers, or use a classifier for labels."
+            )
         return X, y
 
     def _multi_output(self):

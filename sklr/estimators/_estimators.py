@@ -84,7 +84,9 @@ _SGD_DOC_COMMON = """
         aliases (``'constant'``, ``'step'``, ``'cosine'``, ``'onecycle'``, ...).
     max_iter : int, default=20
         Number of epochs. A fit runs exactly this many unless
-        ``early_stopping`` ends it; it is also the schedule's horizon.
+        ``early_stopping`` or a policy ends it (``Adaptive`` at its floor,
+        ``BoldDriver``'s undone epochs), as ``lr_events_`` records; it is
+        also the schedule's horizon.
     step_every : {'epoch', 'batch'}, default='epoch'
         Step the schedule once per epoch, or once per mini-batch of
         ``batch_size`` rows (then the horizon is ``max_iter`` times the
@@ -104,10 +106,12 @@ _SGD_DOC_COMMON = """
         Fraction held out for early stopping, in (0, 1).
     n_iter_no_change : int, default=5
         Epochs without improvement before early stopping.
-    tol : float, default=1e-3
-        Improvement of the validation score that counts, with early stopping.
-        (Unlike scikit-learn's SGD, training never stops silently on the
-        training loss: the schedule is a plan over ``max_iter`` epochs.)
+    tol : float or None, default=1e-3
+        Improvement of the validation score that counts, with early stopping;
+        None: no epoch counts as stale, so early stopping never ends the fit
+        (it still restores the best epoch with ``restore_best``). (Unlike
+        scikit-learn's SGD, training never stops silently on the training
+        loss: the schedule is a plan over ``max_iter`` epochs.)
     restore_best : bool, default=True
         With early stopping, end with the weights of the best validation
         epoch.
@@ -120,7 +124,8 @@ _SGD_DOC_COMMON = """
         times at most), or raise :class:`sklr.DivergenceError`
         (``'raise'``). See ``sklr._engine`` for the thresholds.
     verbose : int, default=0
-        Print one line per epoch: epoch, LR, loss, validation score, seconds.
+        Print one line per accepted epoch: epoch, LR, loss, validation
+        score, and the seconds (wall clock) it took, retries included.
 """
 
 _SGD_NOTES = """
@@ -139,7 +144,10 @@ _SGD_NOTES = """
     Early stopping holds out rows before they are repeated, so no held-out
     row is a copy of a training row. ``class_weight`` scales the steps, as
     in scikit-learn; ``'balanced'`` counts a row of weight ``w`` as ``w``
-    rows.
+    rows. With ``average``, the averaged model is that of
+    ``SGDClassifier.fit`` at the same rates (a loop of ``partial_fit`` calls
+    would stop updating a binary classifier's intercept once averaging
+    starts).
 """
 
 _ATTRIBUTES_DOC = """
@@ -274,7 +282,9 @@ class LRTunedSGDClassifier(ClassifierMixin, _FlatSGD):
 
         The stream's horizon is ``max_iter`` steps (times the batches of the
         first call with ``step_every='batch'``); past it, horizon-relative
-        schedules hold their last value and the others keep going.
+        schedules hold their last value and the others keep going. A stream
+        that outlives a schedule ending near zero (cosine's floor of 0,
+        one-cycle's final rate) is warned once: it no longer trains.
 
         Parameters
         ----------

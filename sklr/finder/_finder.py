@@ -361,7 +361,14 @@ def choose_lr(est, X, y, sample_weight, classes, rng):
     result = sweep(est, X, y, sample_weight, classes, rng, start=1e-6, end=10.0, num=100)
     candidates = [result.suggestion * m for m in RACE_MULTIPLIERS]
     (X_tr, y_tr, sw_tr), validation = split_validation(
-        X, y, sample_weight, fraction=RACE_HOLDOUT, stratify=is_classifier(est), rng=rng
+        X,
+        y,
+        sample_weight,
+        fraction=RACE_HOLDOUT,
+        stratify=is_classifier(est),
+        rng=rng,
+        purpose="to race the candidate rates of lr='auto'",
+        remedy="Pass a float lr for data this small.",
     )
     share = max(1, X_tr.shape[0] // len(candidates))
     rows = np.sort(rng.permutation(X_tr.shape[0])[:share])

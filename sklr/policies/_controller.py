@@ -83,6 +83,11 @@ class Controller:
             return self.plan[start : start + n]
         return np.atleast_1d(self.live(np.arange(start, start + n), horizon=self.horizon))
 
+    def new_data(self, metrics):
+        """Tell every policy that a stream brought new rows (``metrics``: at current weights)."""
+        for state in self.states:
+            state.new_data(metrics)
+
     def observe(self, metrics, next_lr):
         """Let every policy react to an epoch.
 

@@ -21,6 +21,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..schedules import Constant, Schedule
+from ..schedules._base import check_child
 
 _NON_NEGATIVE = Interval(Real, 0, None, closed="left")
 _MONITOR = [StrOptions({"loss", "val_score"})]
@@ -37,6 +38,9 @@ class Policy(Schedule):
     """
 
     _live_class = None
+
+    def _check_params(self):
+        check_child("schedule", self.schedule)
 
     def _factor(self, t, horizon):
         # Without feedback a policy is its base schedule.
@@ -70,6 +74,14 @@ class LiveState(Schedule):
 
     def _factor(self, t, horizon):
         return self.base(t, horizon=horizon) * self.scale
+
+    def new_data(self, metrics):
+        """A ``partial_fit`` stream brings a new chunk; ``metrics`` are at the current weights.
+
+        A chunk's losses are not comparable with an earlier chunk's. Policies
+        that compare each epoch with the one before (BoldDriver) compare with
+        this instead; those that track the best value over many epochs keep it.
+        """
 
     def metric(self, metrics):
         value = metrics.get(self.policy.monitor)
@@ -179,7 +191,7 @@ class ReduceOnPlateau(Policy):
 
     _live_class = _PlateauState
     _parameter_constraints = {
-        "schedule": [callable],
+        "schedule": "no_validation",  # see Policy._check_params
         "factor": [Interval(Real, 0, 1, closed="neither")],
         "patience": [Interval(Integral, 0, None, closed="left")],
         "threshold": [_NON_NEGATIVE],
@@ -282,7 +294,7 @@ class Adaptive(Policy):
 
     _live_class = _AdaptiveState
     _parameter_constraints = {
-        "schedule": [callable],
+        "schedule": "no_validation",  # see Policy._check_params
         "factor": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [_NON_NEGATIVE],
@@ -311,6 +323,11 @@ class _BoldDriverState(LiveState):
         super().__init__(policy, base)
         self.previous = None
 
+    def new_data(self, metrics):
+        if self.previous is not None:
+            # Did this chunk's step lower this chunk's loss?
+            self.previous = self.metric(metrics)
+
     def observe(self, metrics, next_lr):
         value = self.metric(metrics)
         p = self.policy
@@ -336,7 +353,10 @@ class BoldDriver(Policy):
     ``lr_events_``) and the multiplier shrinks by ``decrease``. The first
     epoch sets the reference. An undone epoch still counts towards
     ``max_iter``, so a fit under this policy may end with ``n_iter_ <
-    max_iter`` accepted epochs.
+    max_iter`` accepted epochs. In a ``partial_fit`` stream, where each call
+    brings other rows, a call is compared with the loss of its own chunk at
+    the weights it started from: a chunk is undone (and not learned from)
+    only when its step raised its own loss.
 
     Parameters
     ----------
@@ -360,7 +380,7 @@ class BoldDriver(Policy):
     _parameter_constraints = {
         "increase": [Interval(Real, 1, None, closed="left")],
         "decrease": [Interval(Real, 0, 1, closed="neither")],
-        "schedule": [callable],
+        "schedule": "no_validation",  # see Policy._check_params
         "monitor": _MONITOR,
     }
 

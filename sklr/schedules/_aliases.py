@@ -39,9 +39,10 @@ def make_schedule(spec, aliases=None):
     spec : str or Schedule
         A schedule object (returned as is) or one of the string aliases:
         ``'constant'``, ``'step'``, ``'exponential'``, ``'invscaling'``
-        (``InverseTimeDecay(power=0.25)``, the shape of scikit-learn's
-        default ``power_t``), ``'polynomial'``, ``'linear'``, ``'cosine'``,
-        ``'restarts'``, ``'cyclic'``, ``'onecycle'``, ``'wsd'`` and
+        (``InverseTimeDecay(power=0.25)``, the shape of ``SGDRegressor``'s
+        default ``power_t``; ``SGDClassifier`` and the MLPs default to 0.5),
+        ``'polynomial'``, ``'linear'``, ``'cosine'``, ``'restarts'``,
+        ``'cyclic'``, ``'onecycle'``, ``'wsd'`` and
         ``'warmup_cosine'`` (``Warmup(CosineDecay())``); each builds the
         class with its default parameters.
     aliases : dict or None, default=None

@@ -73,6 +73,26 @@ def _check_steps(step):
     return t.astype(float)
 
 
+def check_child(name, value):
+    """Raise unless ``value``, a parameter of a composite schedule, is a schedule object."""
+    if isinstance(value, type):
+        cls = value.__name__
+        raise TypeError(f"{name}={cls} is a class; pass an instance: {cls}().")
+    if isinstance(value, str):
+        from ._aliases import SCHEDULE_ALIASES
+
+        example = SCHEDULE_ALIASES[value]() if value in SCHEDULE_ALIASES else "CosineDecay()"
+        raise TypeError(
+            f"{name}={value!r}: string aliases are read by the estimators' schedule "
+            f"parameter only; inside a schedule pass the object, e.g. {example!r}."
+        )
+    if not (isinstance(value, Schedule) or (callable(value) and hasattr(value, "get_params"))):
+        raise TypeError(
+            f"{name} must be a schedule object such as CosineDecay(), got {value!r} "
+            f"of type {type(value).__name__}."
+        )
+
+
 def _check_horizon(horizon):
     if horizon is None:
         return None

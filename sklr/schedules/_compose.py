@@ -11,16 +11,15 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import Schedule, _check_increasing
+from ._base import Schedule, _check_increasing, check_child
 from ._library import Constant, CosineDecay, PolynomialDecay
 
 
 def _check_schedules(name, schedules):
     if not isinstance(schedules, (list, tuple)) or not schedules:
         raise ValueError(f"{name} must be a non-empty list of schedules, got {schedules!r}.")
-    for s in schedules:
-        if not callable(s):
-            raise ValueError(f"{name} must contain schedule objects, got {s!r}.")
+    for i, s in enumerate(schedules):
+        check_child(f"{name}[{i}]", s)
 
 
 class Sequential(Schedule):
@@ -155,7 +154,7 @@ class Warmup(Schedule):
     """
 
     _parameter_constraints = {
-        "schedule": [callable],
+        "schedule": "no_validation",  # checked by check_child, which says what to pass
         "warmup_steps": [Interval(Integral, 1, None, closed="left")],
         "start_factor": [Interval(Real, 0, 1, closed="both")],
         "mode": [StrOptions({"linear", "cos", "constant"})],
@@ -172,6 +171,9 @@ class Warmup(Schedule):
         self.warmup_steps = warmup_steps
         self.start_factor = start_factor
         self.mode = mode
+
+    def _check_params(self):
+        check_child("schedule", self.schedule)
 
     def _factor(self, t, horizon):
         W = self.warmup_steps
