@@ -192,6 +192,14 @@ CASES = [
     ),
     case("lrtuned-Perceptron", lambda: LRTuned(Perceptron()), fit(), TypeError, SUPPORTED),
     case(
+        "partial_fit-changed-n_outputs",
+        mlp_reg,
+        then_partial_fit(X, np.c_[Y_REG, Y_REG]),
+        ValueError,
+        r"y has 2 output\(s\), but the stream was started with 1",
+        kind="later_pf",
+    ),
+    case(
         "string-y-mlp-regressor",
         mlp_reg,
         fit_reg(y=np.array(["a", "b", "c"] * 50)),

@@ -268,6 +268,15 @@ def test_cross_validate_pipeline():
         assert np.array_equal(fitted[-1].lr_curve_, sklr.simulate("onecycle", 8, lr=0.01))
 
 
+def test_lrtuned_says_which_settings_of_the_wrapped_model_it_replaces():
+    inner = SGDClassifier(learning_rate="adaptive", eta0=0.5, early_stopping=True, random_state=3)
+    with pytest.warns(UserWarning, match=r"early_stopping=True, eta0=0\.5, .*random_state=3"):
+        LRTuned(inner, max_iter=2).fit(X_CLF, Y_CLF)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        LRTuned(SGDClassifier(alpha=1e-3), max_iter=2).fit(X_CLF, Y_CLF)  # none replaced
+
+
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_clone_keeps_params_and_drops_fit(name):
     schedule = Warmup(CosineDecay(min_factor=0.1), warmup_steps=2)

@@ -36,6 +36,10 @@ COMMON_CONSTRAINTS = {
 _LIVE_PARAMS = frozenset({"verbose"})
 
 
+def _n_outputs(y):
+    return 1 if y.ndim == 1 else y.shape[1]
+
+
 def _frozen(value):
     """A parameter's value as it is now: nested estimators by class and parameters.
 
@@ -224,6 +228,11 @@ class LRTunedMixin:
         X, y = self._validate_xy(X, y, reset=False)
         sample_weight = self._check_sample_weight(sample_weight, X)
         self._check_known_classes(y, classes)
+        outputs = getattr(self.estimator_, "n_outputs_", None)
+        if not is_classifier(self) and outputs is not None and _n_outputs(y) != outputs:
+            raise ValueError(
+                f"y has {_n_outputs(y)} output(s), but the stream was started with {outputs}."
+            )
         X, y, sample_weight = self._training_rows(
             X, y, sample_weight, getattr(self, "classes_", None)
         )

@@ -1,5 +1,6 @@
 """The public estimators: scikit-learn's SGD and MLP models under an LR schedule."""
 
+import warnings
 from numbers import Integral
 
 from sklearn.base import ClassifierMixin, RegressorMixin, clone
@@ -471,7 +472,8 @@ class LRTunedMLPClassifier(ClassifierMixin, _FlatMLP):
     ``learning_rate``, ``learning_rate_init``, ``power_t``, ``warm_start`` and
     the L-BFGS-only ``max_fun``), trained by the same code. The rate is set
     on the network's optimizer before every step; momentum and Adam moments
-    carry over from step to step.
+    carry over from step to step. Targets are class labels (binary or
+    multiclass); multilabel indicator matrices are not supported.
 
     Parameters
     ----------
@@ -686,6 +688,33 @@ class LRTunedMLPRegressor(RegressorMixin, _FlatMLP):
         return self._partial_fit(X, y, sample_weight)
 
 
+#: The wrapped model's parameters that LRTuned replaces by its own.
+_REPLACED = frozenset(
+    {
+        "learning_rate",
+        "eta0",
+        "learning_rate_init",
+        "power_t",
+        "max_iter",
+        "tol",
+        "shuffle",
+        "early_stopping",
+        "validation_fraction",
+        "n_iter_no_change",
+        "warm_start",
+        "verbose",
+        "random_state",
+    }
+)
+
+
+def _is_default(value, default):
+    try:
+        return value is default or bool(value == default)
+    except (TypeError, ValueError):
+        return False
+
+
 class LRTuned(_Delegating, LRTunedBase):
     """Train any supported scikit-learn model under an LR schedule.
 
@@ -697,7 +726,8 @@ class LRTuned(_Delegating, LRTunedBase):
     ``learning_rate_init``, ``power_t``) and its ``max_iter``, ``tol``,
     ``shuffle``, ``early_stopping``, ``validation_fraction``,
     ``n_iter_no_change``, ``warm_start``, ``verbose`` and ``random_state``
-    are replaced by this estimator's. The model is cloned; the object passed
+    are replaced by this estimator's (a warning names those set to anything
+    but their defaults). The model is cloned; the object passed
     in is never modified.
 
     Supported models: ``SGDClassifier``, ``SGDRegressor``, ``MLPClassifier``
@@ -789,7 +819,23 @@ class LRTuned(_Delegating, LRTunedBase):
         super()._validate_params()
         # The wrapped model's own parameters, as its fit would check them
         # (sklr trains it through paths that skip that check).
-        self._make_model()._validate_params()
+        model = self._make_model()
+        model._validate_params()
+        defaults = type(model)().get_params()
+        ignored = [
+            f"{name}={value!r}"
+            for name, value in self.estimator.get_params(deep=False).items()
+            if name in _REPLACED and name in defaults and not _is_default(value, defaults[name])
+        ]
+        if ignored:
+            warnings.warn(
+                f"{type(self.estimator).__name__}'s {', '.join(ignored)} "
+                f"{'has' if len(ignored) == 1 else 'have'} no effect: LRTuned sets the "
+                "learning rate (lr, schedule), the epochs (max_iter), shuffling, early "
+                "stopping, verbosity and random_state itself. Set them on LRTuned.",
+                UserWarning,
+                stacklevel=3,
+            )
 
     def _is_mlp(self):
         return isinstance(self.estimator, MLPClassifier | MLPRegressor)
