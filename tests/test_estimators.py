@@ -930,6 +930,40 @@ def test_averaged_sgd_classifier_trains_as_a_native_fit(n_classes, average, mode
     np.testing.assert_allclose(tuned.intercept_, native.intercept_, rtol=0, atol=1e-10)
 
 
+@pytest.mark.parametrize("name", ADAPTERS)
+def test_float32_data_trains_in_float32(name):
+    """As the wrapped models do: no float64 copy of the data, float32 weights.
+
+    (scikit-learn's SGDRegressor keeps a float64 intercept_; so does sklr's.)
+    """
+
+    def first_weights(est):
+        return est.coef_ if hasattr(est, "coef_") else est.coefs_[0]
+
+    est = ADAPTERS[name](max_iter=3, random_state=0)
+    X, y = data_for(est)
+    est.fit(X.astype(np.float32), y)
+    assert first_weights(est).dtype == np.float32
+    assert np.all(np.isfinite(est.loss_curve_))
+    est.partial_fit(X, y)  # a float64 chunk joins the float32 stream
+    assert first_weights(est).dtype == np.float32
+    # The same training as in float64, up to float32 rounding.
+    same = ADAPTERS[name](max_iter=3, random_state=0).fit(X, y).partial_fit(X, y)
+    assert abs(est.score(X, y) - same.score(X, y)) < 0.05
+
+
+def test_float32_sgd_equals_the_native_float32_fit():
+    X, y = X_CLF.astype(np.float32), Y_CLF
+    params = dict(loss="log_loss", shuffle=False, random_state=0)
+    tuned = LRTunedSGDClassifier(lr=0.01, max_iter=5, **params).fit(X, y)
+    native = SGDClassifier(
+        learning_rate="constant", eta0=0.01, max_iter=5, tol=None, **params
+    ).fit(X, y)
+    assert tuned.coef_.dtype == native.coef_.dtype == np.float32
+    np.testing.assert_allclose(tuned.coef_, native.coef_, rtol=0, atol=1e-5)
+    np.testing.assert_allclose(tuned.intercept_, native.intercept_, rtol=0, atol=1e-5)
+
+
 # -- regressions found while writing these tests ------------------------------------------
 
 

@@ -32,6 +32,9 @@ COMMON_CONSTRAINTS = {
 }
 
 
+#: The input dtypes the models train in (anything else becomes the first).
+_FLOATS = (np.float64, np.float32)
+
 #: Parameters that a stream reads at every call (the others are fixed at its start).
 _LIVE_PARAMS = frozenset({"verbose"})
 
@@ -369,7 +372,9 @@ class LRTunedMixin:
             y,
             reset=reset,
             accept_sparse="csr",
-            dtype=np.float64,
+            # float32 stays float32 (the models train in it); the chunks of a
+            # stream all come in the dtype it started with.
+            dtype=_FLOATS if reset else self._engine.adapter.weights()[0].dtype,
             multi_output=self._multi_output(),
             y_numeric=not is_classifier(self),
         )
@@ -439,7 +444,7 @@ class LRTunedMixin:
 
     def _predict_input(self, X):
         check_is_fitted(self)
-        return validate_data(self, X, reset=False, accept_sparse="csr", dtype=np.float64)
+        return validate_data(self, X, reset=False, accept_sparse="csr", dtype=_FLOATS)
 
     def predict(self, X):
         """Predict with the trained model.
