@@ -3,6 +3,7 @@
 import importlib.util
 import pathlib
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -63,6 +64,24 @@ def test_a_plain_scikit_learn_model_is_accepted():
     r = lr_find(SGDClassifier(loss="log_loss"), X, y, random_state=0)
     assert r.method == "edge"
     assert set(r.suggestions) == {"edge", "valley", "steepest", "minimum"}
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda seed: LRTunedSGDClassifier(loss="log_loss", random_state=seed),
+        lambda seed: SGDClassifier(loss="log_loss", eta0=3.0, random_state=seed),
+    ],
+    ids=["sklr", "plain"],
+)
+def test_the_estimators_own_seed_drives_the_sweep(make):
+    X, y = CANCER
+    a, b = lr_find(make(0), X, y), lr_find(make(0), X, y)
+    assert np.array_equal(a.losses, b.losses)
+    assert np.array_equal(a.losses, lr_find(make(None), X, y, random_state=0).losses)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the plain model's eta0 does not matter here
+        lr_find(make(1), X, y)
 
 
 def test_sweep_costs_at_most_about_one_epoch():

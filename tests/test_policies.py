@@ -275,6 +275,28 @@ def test_adaptive_on_the_validation_score():
     assert scales == pytest.approx([1.0] * 3 + [0.2] * 3 + [0.04], rel=1e-12)
 
 
+def test_plateau_eps_is_in_rate_units_as_pytorchs():
+    """PyTorch skips a reduction that lowers the *rate* by less than eps=1e-8."""
+
+    def pytorch(lr, n_epochs, factor=0.1, min_lr=0.0, eps=1e-8):
+        rates = []
+        for _ in range(n_epochs):  # a constant metric, patience=0: every epoch is bad
+            new = max(lr * factor, min_lr)
+            if lr - new > eps:
+                lr = new
+            rates.append(lr)
+        return rates
+
+    for lr in [1e-3, 1.0, 50.0]:
+        state = ReduceOnPlateau(patience=0).bind(Constant())
+        rates = []
+        for _ in range(16):
+            state.observe({"loss": 1.0, "val_score": None}, lr * state.scale)
+            rates.append(lr * state.scale)
+        # The first epoch sets the best; then every epoch is bad.
+        assert rates[1:] == pytest.approx(pytorch(lr, 15), rel=1e-12), lr
+
+
 # -- BoldDriver ---------------------------------------------------------------------
 
 

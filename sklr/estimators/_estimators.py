@@ -689,7 +689,7 @@ class LRTunedMLPRegressor(RegressorMixin, _FlatMLP):
 
 
 #: The wrapped model's parameters that LRTuned replaces by its own.
-_REPLACED = frozenset(
+REPLACED = frozenset(
     {
         "learning_rate",
         "eta0",
@@ -825,7 +825,7 @@ class LRTuned(_Delegating, LRTunedBase):
         ignored = [
             f"{name}={value!r}"
             for name, value in self.estimator.get_params(deep=False).items()
-            if name in _REPLACED and name in defaults and not _is_default(value, defaults[name])
+            if name in REPLACED and name in defaults and not _is_default(value, defaults[name])
         ]
         if ignored:
             warnings.warn(

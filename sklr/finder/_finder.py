@@ -178,9 +178,12 @@ def lr_find(
     ``beta = 0.98``, debiased). The sweep stops early once the smoothed loss
     exceeds ``4x`` its best or is no longer finite. The suggestions are
     taken on the recorded curve less its first ``num // 10`` and last 5
-    points: 'valley', 'steepest' and 'minimum' follow fastai's definitions,
-    'edge' (the default) lies ``EDGE_FACTOR`` below the rate at the lowest
-    smoothed loss.
+    points: 'steepest' and 'minimum' follow fastai's definitions, 'valley'
+    too but with a tolerance (a point counts as lower only if it is lower by
+    ``VALLEY_TOLERANCE`` of the curve's range, see :func:`valley`; on a
+    creeping linear-model curve this moves it several times above fastai's),
+    and 'edge' (the default) lies ``EDGE_FACTOR`` below the rate at the
+    lowest smoothed loss.
 
     The sweep visits the rows once, in mini-batches of ``ceil(n / num)``
     rows; data larger than ``num * 256`` rows is subsampled, so the training
@@ -201,7 +204,8 @@ def lr_find(
         Which suggestion to return as ``suggestion``.
     sample_weight : array-like of shape (n_samples,), default=None
     random_state : int, RandomState instance or None, default=None
-        Drives the row order, the subsample and the model's initialisation.
+        Drives the row order, the subsample and the model's initialisation;
+        None: the estimator's own ``random_state``.
 
     Returns
     -------
@@ -257,7 +261,7 @@ def lr_find(
         y,
         sample_weight,
         classes,
-        check_random_state(random_state),
+        check_random_state(est.random_state if random_state is None else random_state),
         start=start,
         end=end,
         num=int(num),
@@ -340,8 +344,16 @@ def _as_sklr(estimator):
     if hasattr(estimator, "_make_model"):
         return clone(estimator)
     from ..estimators import LRTuned  # a plain scikit-learn model: wrap it
+    from ..estimators._estimators import REPLACED
 
-    return LRTuned(clone(estimator))
+    # The sweep sets the rate and the steps itself; the model's own settings
+    # of them do not matter here (and LRTuned would warn of them). Its seed
+    # seeds the sweep.
+    model = clone(estimator)
+    defaults = type(model)().get_params()
+    seed = model.get_params().get("random_state")
+    model.set_params(**{k: defaults[k] for k in REPLACED if k in defaults})
+    return LRTuned(model, random_state=seed)
 
 
 def choose_lr(est, X, y, sample_weight, classes, rng):

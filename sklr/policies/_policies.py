@@ -26,7 +26,8 @@ from ..schedules._base import check_child
 _NON_NEGATIVE = Interval(Real, 0, None, closed="left")
 _MONITOR = [StrOptions({"loss", "val_score"})]
 
-#: Tolerance below which a reduction is not worth making (PyTorch's ``eps``).
+#: A reduction that would lower the learning rate by less than this (in rate
+#: units, as PyTorch's ``eps``) is not made.
 _EPS = 1e-8
 
 
@@ -133,7 +134,8 @@ class _PlateauState(LiveState):
         if self.bad_epochs <= p.patience:
             return None, None
         reduced = max(self.scale * p.factor, p.min_factor)
-        changed = self.scale - reduced > _EPS
+        # next_lr is the rate the next step would take at the current scale.
+        changed = self.scale > 0 and next_lr * (self.scale - reduced) / self.scale > _EPS
         if changed:
             self.scale = reduced
         self.cooldown_counter = p.cooldown
@@ -154,7 +156,8 @@ class ReduceOnPlateau(Policy):
     bad epochs count again. The factor at step ``t`` is
     ``schedule(t) * multiplier``, so the policy can sit on top of any
     decaying schedule; PyTorch's ``min_lr`` is ``min_factor * lr`` here, a
-    floor on the multiplier.
+    floor on the multiplier. As PyTorch's ``eps``, a reduction that would
+    lower the rate by less than 1e-8 is not made.
 
     Parameters
     ----------

@@ -418,7 +418,9 @@ class Cyclic(Schedule):
         Bottom of the cycle ``m``, in [0, 1].
     step_size_up : int or None, default=None
         Steps from bottom to top. ``None`` makes two full cycles over the
-        horizon: ``max(1, T // 4)``.
+        horizon, ``max(1, T // 4)``, and past the horizon the factor holds
+        its value at ``T``, as horizon-relative schedules do; with a fixed
+        ``step_size_up`` the cycles go on.
     step_size_down : int or None, default=None
         Steps from top to bottom; ``None`` means ``step_size_up``.
     mode : {'triangular', 'triangular2', 'exp_range'}, default='triangular'
@@ -458,7 +460,9 @@ class Cyclic(Schedule):
     def _factor(self, t, horizon):
         up = self.step_size_up
         if up is None:
-            up = max(1, self._horizon(horizon) // 4)
+            T = self._horizon(horizon)
+            up = max(1, T // 4)
+            t = np.minimum(t, T)  # planned over the horizon: holds its value past it
         down = up if self.step_size_down is None else self.step_size_down
         size = up + down
         ratio = up / size
