@@ -47,6 +47,52 @@ def test_mlp_lr_hook_check_fails_when_the_rate_moves(monkeypatch, optimizer):
         _mlp.check_lr_hook.cache_clear()
 
 
+def test_mlp_fast_pass_matches_partial_fit_on_this_scikit_learn():
+    _mlp.check_fast_pass()
+
+
+def test_mlp_fast_pass_check_fails_when_partial_fit_drifts(monkeypatch):
+    # Pretend a scikit-learn release makes the first partial_fit set up one more
+    # piece of state: the network initialised in place would lack it.
+    from sklearn.neural_network import MLPClassifier
+
+    original = MLPClassifier.partial_fit
+
+    def drifted(self, *args, **kwargs):
+        self._new_state = 1
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(MLPClassifier, "partial_fit", drifted)
+    with pytest.raises(RuntimeError, match="differs from partial_fit|trains differently"):
+        _mlp.check_fast_pass()
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_mlp_without_the_fast_pass_trains_the_same_through_partial_fit(monkeypatch, solver):
+    from sklr import LRTunedMLPClassifier
+
+    X, y = make_classification(120, 5, n_informative=3, n_classes=3, random_state=0)
+
+    def make():
+        return LRTunedMLPClassifier(
+            hidden_layer_sizes=(6,),
+            solver=solver,
+            lr=0.01,
+            schedule="cosine",
+            max_iter=4,
+            batch_size=32,
+            random_state=0,
+        )
+
+    fast = make().fit(X, y)
+    monkeypatch.setattr(_mlp, "_fast_pass_usable", lambda: False)
+    slow = make().fit(X, y)
+    pairs = zip([*fast.coefs_, *fast.intercepts_], [*slow.coefs_, *slow.intercepts_], strict=True)
+    for a, b in pairs:
+        assert np.array_equal(a, b)
+    assert np.array_equal(fast.loss_curve_, slow.loss_curve_)
+
+
 @pytest.mark.parametrize("n_classes", [2, 3])
 def test_mlp_fast_pass_trains_on_the_networks_own_target_encoding(n_classes):
     from sklearn.neural_network import MLPClassifier

@@ -22,6 +22,7 @@ from sklearn.base import clone
 from sklearn.neural_network import MLPRegressor
 from sklearn.neural_network._base import LOSS_FUNCTIONS
 from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOptimizer
+from sklearn.preprocessing import LabelBinarizer
 
 from ._base import Adapter
 
@@ -152,33 +153,35 @@ class MLPAdapter(Adapter):
 def _initialize(m, X, y, classes, seed):
     """Give network ``m`` its initial weights, drawn from ``seed``, and no step.
 
-    One ``partial_fit`` over one row at a rate too small to move any weight
-    (1e-300) allocates the weights and every fitted attribute; then the
-    optimizer and the counters that this pass started are dropped, so that
-    the next pass starts as a fresh network's first one (without
-    ``partial_fit``'s validation). ``check_fast_pass`` verifies that.
+    What a first ``partial_fit`` sets up before its pass, without its input
+    validation (the engine's data is validated): the classes and their
+    binarizer, the input size, the generator seeded from ``seed``, and the
+    network's own ``_initialize`` (weights drawn as ``partial_fit`` draws
+    them, counters and records). The next pass then starts as a fresh
+    network's first one; ``check_fast_pass`` verifies that.
 
     Returns the state of the generator that drew the weights: a first
     ``partial_fit`` goes on to shuffle with it, and so does the first pass
     given it.
     """
-    lr = m.learning_rate_init
-    m.learning_rate_init = 1e-300
     m.random_state = seed
-    kwargs = {} if isinstance(m, MLPRegressor) else {"classes": classes}
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # a batch_size above one row is clipped
-            m.partial_fit(X[:1], y[:1], **kwargs)
-    finally:
-        m.learning_rate_init = lr
-    del m._optimizer, m.loss_
-    m.t_ = m.n_iter_ = m._no_improvement_count = 0
-    m.loss_curve_ = []
-    m.best_loss_ = np.inf
-    # A pass over one row shuffles nothing: the generator is where the
-    # weights left it.
+    m._random_state = np.random.RandomState(seed)
+    if isinstance(m, MLPRegressor):
+        n_outputs = 1 if np.ndim(y) == 1 else np.shape(y)[1]
+    else:
+        binarizer = LabelBinarizer().fit(classes)
+        m.classes_ = binarizer.classes_
+        m._label_binarizer = binarizer
+        n_outputs = 1 if len(m.classes_) == 2 else len(m.classes_)
+    m.n_features_in_ = X.shape[1]
+    # Only the number of columns of these targets is read.
+    m._initialize(np.empty((1, n_outputs)), _layer_units(m, X.shape[1], n_outputs), X.dtype)
     return m._random_state.get_state()
+
+
+def _layer_units(m, n_features, n_outputs):
+    sizes = m.hidden_layer_sizes
+    return [n_features, *(list(sizes) if np.iterable(sizes) else [sizes]), n_outputs]
 
 
 def _encoded_targets(m, y):
@@ -209,10 +212,7 @@ def _fast_pass(m, X, Y, sample_weight, seed, rng_state=None):
         m._random_state.seed(seed)  # as RandomState(seed), 60x cheaper
     else:
         m._random_state.set_state(rng_state)
-    layers = (
-        list(m.hidden_layer_sizes) if np.iterable(m.hidden_layer_sizes) else [m.hidden_layer_sizes]
-    )
-    units = [X.shape[1], *layers, Y.shape[1]]
+    units = _layer_units(m, X.shape[1], Y.shape[1])
     activations = [X] + [None] * (len(units) - 1)
     deltas = [None] * (len(units) - 1)
     coef_grads = [np.empty((a, b), dtype=X.dtype) for a, b in itertools.pairwise(units)]
@@ -286,16 +286,25 @@ def check_fast_pass():
 
 
 def _require_same(slow, fast, what):
-    """Raise unless two networks have the same weights, loss and counters."""
-    same = all(
-        np.array_equal(a, b)
-        for a, b in zip(
-            [*slow.coefs_, *slow.intercepts_], [*fast.coefs_, *fast.intercepts_], strict=True
-        )
-    )
-    counters = [(m.loss_, m.t_, m.n_iter_, m.loss_curve_[-1]) for m in (slow, fast)]
-    if not same or counters[0] != counters[1]:
+    """Raise unless two networks have the same state: every attribute, optimizer included."""
+    if not _same_state(vars(slow), vars(fast)):
         raise RuntimeError(f"scikit-learn {sklearn.__version__}: {what}, solver={slow.solver!r}).")
+
+
+def _same_state(a, b):
+    if isinstance(a, np.random.RandomState):
+        return isinstance(b, np.random.RandomState) and _same_state(a.get_state(), b.get_state())
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray):
+        return a.dtype == b.dtype and np.array_equal(a, b)
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same_state(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(map(_same_state, a, b))
+    if hasattr(a, "__dict__"):
+        return _same_state(vars(a), vars(b))
+    return a == b or (a != a and b != b)
 
 
 def _objective(m, X, y, sample_weight):
