@@ -17,7 +17,9 @@ After every epoch the engine checks, in this order:
   makes scikit-learn's SGD reset the weights to zero on every sample (checked
   before the step: the model would learn nothing);
 * non-finite loss or weights;
-* an objective at the end of the epoch above ``DIVERGENCE_FACTOR`` (10) times
+* (when the objective at the starting weights is positive: the
+  perceptron's is 0 there, which leaves only the checks above)
+  an objective at the end of the epoch above ``DIVERGENCE_FACTOR`` (10) times
   the objective at the starting weights (zero weights for SGD, the initial
   weights for an MLP), or back above that starting objective and above
   ``RISE_FACTOR`` (2) times the best epoch so far. For models that report a
@@ -53,12 +55,13 @@ import warnings
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-#: At most this many rows of the training data (every k-th row, the same
-#: every epoch) are those on which the objective at the end of each epoch is
-#: measured: ``loss_curve_`` of models that do not report their own training
-#: loss, and the divergence checks of every model (a running loss, averaged
-#: over the epoch, hides an epoch that ends in ruins). The cost is bounded on
-#: large data; on digits (1797 rows) it is a few per cent of an SGD epoch.
+#: At most this many rows of the training data (every k-th row of those of
+#: positive weight, the same every epoch) are those on which the objective at
+#: the end of each epoch is measured: ``loss_curve_`` of models that do not
+#: report their own training loss, and the divergence checks of every model
+#: (a running loss, averaged over the epoch, hides an epoch that ends in
+#: ruins). The cost is bounded on large data; on digits (1797 rows) it is a
+#: few per cent of an SGD epoch.
 LOSS_SAMPLE_SIZE = 500
 
 #: A loss this many times the starting loss (or the best loss, once below the
@@ -358,6 +361,10 @@ class Engine:
             reference, what = self.reference, "at the starting weights"
         else:
             reference, what = self.chunk_reference, "of this chunk before the step"
+        if reference <= 0:
+            # A loss of 0 at the start (the perceptron's at zero weights)
+            # gives no scale to compare with.
+            return None
         if loss > DIVERGENCE_FACTOR * reference:
             return (
                 f"loss {loss:.4g} above {DIVERGENCE_FACTOR:g}x the loss {what} ({reference:.4g})"
@@ -450,6 +457,12 @@ class Engine:
         total = X.shape[0]
         if total <= LOSS_SAMPLE_SIZE:
             return X, y, sample_weight
+        weighted = None if sample_weight is None else np.flatnonzero(sample_weight > 0)
+        if weighted is not None and len(weighted) < total:
+            # Rows of weight 0 count for nothing: the loss rows are drawn from
+            # the others (were all of them of weight 0, the loss would be 0/0).
+            X, y, sample_weight = X[weighted], y[weighted], sample_weight[weighted]
+            return self._loss_probe(X, y, sample_weight)
         step = -(-total // LOSS_SAMPLE_SIZE)
         rows = slice(self.rng.randint(step), None, step)
         X = X[rows].copy() if isinstance(X, np.ndarray) else X[rows]

@@ -47,6 +47,37 @@ def test_mlp_lr_hook_check_fails_when_the_rate_moves(monkeypatch, optimizer):
         _mlp.check_lr_hook.cache_clear()
 
 
+@pytest.mark.parametrize("nesterovs_momentum", [True, False])
+def test_an_mlp_epoch_at_rate_zero_keeps_the_network_and_its_momentum(nesterovs_momentum):
+    """Without shuffling, an epoch at rate 0 in the middle changes nothing at all."""
+    from sklr import LRTunedMLPRegressor
+    from sklr.schedules import PiecewiseConstant
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 3)
+    y = X @ [1.0, -2.0, 0.5]
+
+    def fit(boundaries, factors):
+        return LRTunedMLPRegressor(
+            hidden_layer_sizes=(4,),
+            solver="sgd",
+            momentum=0.9,
+            nesterovs_momentum=nesterovs_momentum,
+            lr=0.01,
+            schedule=PiecewiseConstant(boundaries=boundaries, factors=factors),
+            max_iter=len(factors),
+            batch_size=50,
+            shuffle=False,
+            random_state=0,
+        ).fit(X, y)
+
+    paused = fit([1, 2], [1.0, 0.0, 1.0])
+    straight = fit([1], [1.0, 1.0])
+    assert paused.lr_curve_.tolist() == [0.01, 0.0, 0.01]
+    for a, b in zip(paused.coefs_, straight.coefs_, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_mlp_fast_pass_matches_partial_fit_on_this_scikit_learn():
     _mlp.check_fast_pass()
 

@@ -666,6 +666,36 @@ def test_sgd_integer_weight_is_repetition(name, mode, sparse):
     np.testing.assert_array_equal(weights(by_weight), weights(by_copies))
 
 
+def test_mlp_fits_when_many_rows_weigh_zero():
+    """The loss rows (at most 500 of more rows) are drawn from the rows that weigh.
+
+    Drawn from all rows, every other row weighing 0 could give loss rows of no
+    weight at all, and a loss of 0/0, for some seeds.
+    """
+    rng = np.random.RandomState(0)
+    X = rng.randn(1000, 4)
+    y = (X[:, 0] > 0).astype(int)
+    sw = np.tile([1.0, 0.0], 500)
+    for seed in range(6):
+        est = LRTunedMLPClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=seed)
+        est.fit(X, y, sample_weight=sw)
+        assert np.all(np.isfinite(est.loss_curve_)) and est.lr_events_ == []
+
+
+@pytest.mark.parametrize("class_weight", [None, "balanced"])
+def test_sgd_fit_does_not_depend_on_the_row_order_with_fractional_weights(class_weight):
+    """Bit for bit, also when 'balanced' sums the weights of each class."""
+    rng = np.random.RandomState(0)
+    X = rng.randn(300, 4)
+    y = (X[:, 0] + 0.5 * rng.randn(300) > 0.3).astype(int)
+    sw = rng.uniform(0.1, 3.0, 300)
+    rows = rng.permutation(300)
+    est = LRTunedSGDClassifier(max_iter=4, random_state=3, class_weight=class_weight)
+    given = clone(est).fit(X, y, sample_weight=sw)
+    permuted = clone(est).fit(X[rows], y[rows], sample_weight=sw[rows])
+    np.testing.assert_array_equal(weights(given), weights(permuted))
+
+
 @pytest.mark.parametrize("name", SGD_MODELS)
 def test_sgd_fractional_weight_is_copies_and_a_scaled_visit(name):
     """A weight of 2.5 is two full visits of the row and one at half weight.
@@ -907,6 +937,21 @@ def test_per_batch_sgd_equals_partial_fit_at_the_recorded_rates(
     assert tuned.t_ == 12
     np.testing.assert_allclose(tuned.coef_, raw.coef_, rtol=0, atol=1e-10)
     np.testing.assert_allclose(tuned.intercept_, raw.intercept_, rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("mode", STEP_MODES)
+def test_the_perceptron_trains_although_its_loss_at_zero_weights_is_zero(mode):
+    """The perceptron's loss at the starting (zero) weights is 0: no scale for
+    the divergence checks, whose "10x the starting loss" any later loss exceeds."""
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 3)
+    y = (X[:, 0] > 0).astype(int)
+    params = dict(loss="perceptron", shuffle=False, random_state=0)
+    tuned = LRTunedSGDClassifier(lr=0.01, max_iter=5, **params, **STEP_MODES[mode]).fit(X, y)
+    assert tuned.lr_events_ == []
+    native = SGDClassifier(learning_rate="constant", eta0=0.01, max_iter=5, tol=None, **params)
+    native.fit(X, y)
+    np.testing.assert_allclose(tuned.coef_, native.coef_, rtol=0, atol=1e-12)
 
 
 @pytest.mark.parametrize("mode", STEP_MODES)

@@ -5,7 +5,8 @@
 ``_optimizer.learning_rate`` for SGD, ``_optimizer.learning_rate_init`` for
 Adam (which derives its bias-corrected step from it at every update).
 A new rate applies from the next update: with momentum, the velocity is
-rescaled so that it excludes the rate, as PyTorch's SGD keeps it.
+rescaled so that it excludes the rate, as PyTorch's SGD keeps it (a step at
+rate 0 leaves the network and its momentum as they were).
 ``check_lr_hook`` verifies that the hook still holds, so a scikit-learn change
 fails loudly instead of silently freezing the rate. Supported range: the one
 pinned in ``pyproject.toml`` (scikit-learn >=1.6,<1.10).
@@ -79,11 +80,8 @@ class MLPAdapter(Adapter):
         check_lr_hook()
         name = _LIVE_LR[type(optimizer)]
         old = getattr(optimizer, name)
-        if isinstance(optimizer, SGDOptimizer) and old > 0 and lr != old:
-            # scikit-learn's velocity already carries the old rate (v = mu v - lr g);
-            # rescaling it makes a new rate apply from the next update, as in
-            # PyTorch's SGD, instead of fading in over ~1 / (1 - momentum) steps.
-            optimizer.velocities = [v * (lr / old) for v in optimizer.velocities]
+        if isinstance(optimizer, SGDOptimizer) and lr != old:
+            _rescale_velocities(optimizer, old, lr)
         setattr(optimizer, name, float(lr))
 
     def weights(self):
@@ -148,6 +146,26 @@ class MLPAdapter(Adapter):
 
     def finish(self, loss_curve):
         self.model.loss_curve_ = list(loss_curve)
+
+
+def _rescale_velocities(optimizer, old, lr):
+    """Make a new rate apply from the next update, as in PyTorch's SGD.
+
+    scikit-learn's velocity carries the rate (``v = mu v - lr g``); scaled by
+    ``lr / old`` it is what it would have been at the new rate, instead of
+    fading the new rate in over ~1 / (1 - momentum) steps. At a rate of 0 the
+    network must not move, so the velocity is set to 0, and what it was is
+    kept on the optimizer (snapshots copy it) until a positive rate brings
+    it back: a step at rate 0 neither erases nor feeds the momentum.
+    """
+    if old > 0 and lr > 0:
+        optimizer.velocities = [v * (lr / old) for v in optimizer.velocities]
+    elif old > 0:  # to 0
+        optimizer.sklr_momentum = [v / old for v in optimizer.velocities]
+        optimizer.velocities = [np.zeros_like(v) for v in optimizer.velocities]
+    elif hasattr(optimizer, "sklr_momentum"):  # from 0
+        optimizer.velocities = [m * lr for m in optimizer.sklr_momentum]
+        del optimizer.sklr_momentum
 
 
 def _initialize(m, X, y, classes, seed):

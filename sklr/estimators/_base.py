@@ -1,5 +1,6 @@
 """What every LR-tuned estimator shares: parameters, validation, the call into the engine."""
 
+import math
 from numbers import Integral, Real
 
 import numpy as np
@@ -86,11 +87,18 @@ def balanced_class_weight(classes, y, sample_weight=None):
     ``compute_class_weight('balanced', ...)``. A class without weight gets 1
     (it has no rows to weigh).
     """
-    weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, float)
-    totals = np.bincount(np.searchsorted(classes, y), weights=weight, minlength=len(classes))
+    codes = np.searchsorted(classes, y)
+    if sample_weight is None:
+        totals = np.bincount(codes, minlength=len(classes)).astype(float)
+        total = float(len(y))
+    else:
+        # Exact sums, so that the weights do not depend on the order of the rows.
+        weight = np.asarray(sample_weight, float)
+        totals = np.array([math.fsum(weight[codes == k]) for k in range(len(classes))])
+        total = math.fsum(weight)
     balanced = np.ones(len(classes))
     present = totals > 0
-    balanced[present] = weight.sum() / (len(classes) * totals[present])
+    balanced[present] = total / (len(classes) * totals[present])
     return balanced
 
 
