@@ -167,17 +167,7 @@ class LRTunedMixin:
                 stratify=is_classifier(self),
                 rng=rng,
                 purpose="for validation (validation_fraction)",
-                remedy="Change validation_fraction, or use more data"
-                + (
-                    "."
-                    if not self._monitors_validation()
-                    else "; a policy with monitor='val_score' needs the held-out rows."
-                )
-                + (
-                    " Set early_stopping=False to train without them."
-                    if self.early_stopping
-                    else ""
-                ),
+                remedy=self._split_remedy(),
             )
         balanced_from = (y, sample_weight)
         X, y, sample_weight = self._training_rows(X, y, sample_weight, classes)
@@ -192,6 +182,18 @@ class LRTunedMixin:
             X, y, sample_weight, max_iter=self.max_iter, validation=validation, stopping=stopping
         )
         return self._publish(engine)
+
+    def _split_remedy(self):
+        """What to do when the validation rows cannot be held out."""
+        if self._monitors_validation():
+            return (
+                "Change validation_fraction, or use more data: a policy with "
+                "monitor='val_score' needs the held-out rows."
+            )
+        return (
+            "Change validation_fraction, use more data, or set early_stopping=False "
+            "to train without held-out rows."
+        )
 
     def _partial_fit(self, X, y, sample_weight=None, classes=None):
         if hasattr(self, "_engine"):
