@@ -1215,6 +1215,30 @@ def test_make_schedule_rejects_other_types(bad):
         make_schedule(bad)
 
 
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: Warmup(CosineDecay), r"schedule=CosineDecay is a class; pass an instance"),
+        (lambda: Product([CosineDecay(), StepDecay]), r"schedules\[1\]=StepDecay is a class"),
+        (lambda: Warmup("cosine"), r"string aliases .* e\.g\. CosineDecay\(\)"),
+        (lambda: Sequential([CosineDecay(), "step"], [2]), r"schedules\[1\]='step'.*StepDecay"),
+        (lambda: Warmup(3), r"schedule must be a schedule object"),
+    ],
+)
+def test_a_nested_schedule_that_is_not_an_object_gets_a_clear_error(make, message):
+    with pytest.raises(TypeError, match=message):
+        make()([0, 1], horizon=10)
+
+
+def test_a_policy_given_a_nested_alias_gets_a_clear_error():
+    from sklr.policies import ReduceOnPlateau
+
+    with pytest.raises(TypeError, match="string aliases"):
+        sklr.LRTunedSGDClassifier(schedule=ReduceOnPlateau("cosine"), max_iter=3).fit(
+            np.eye(4), [0, 1, 0, 1]
+        )
+
+
 def test_simulate_unknown_alias():
     with pytest.raises(ValueError, match="cosine"):
         sklr.simulate("no-such-schedule", 10)
