@@ -49,6 +49,8 @@ back is never shrunk.
 """
 
 import copy
+import os
+import sys
 import time
 import warnings
 
@@ -175,14 +177,15 @@ class Engine:
         leaves the stream as it was before it: weights, optimizer, random
         state, policies and records.
         """
-        self._warn_past_horizon()  # a partial_fit after a fit, say
+        self._warn_past_horizon(X.shape[0])
         saved = self._checkpoint()
         try:
             probe = self._loss_probe(X, y, sample_weight)
             if self.t > 0:
                 self.best_loss = self.adapter.objective(*probe)
                 self.last_loss = self.best_loss
-                high = self.best_loss > self.reference
+                # (A starting loss of 0 leaves no scale to compare with, see _diverged.)
+                high = self.reference > 0 and self.best_loss > self.reference
                 self.chunk_reference = self.best_loss if high else None
                 self.controller.new_data({"loss": self.best_loss, "val_score": None})
             decision = self.epoch(X, y, sample_weight, probe)
@@ -191,27 +194,26 @@ class Engine:
             raise
         finally:
             self.adapter.release()
-        self._warn_past_horizon()
         return decision
 
-    def _warn_past_horizon(self):
-        """Warn once when a stream's next steps are past its plan, at a negligible rate."""
+    def _warn_past_horizon(self, n_rows):
+        """Warn once, before it trains, when a call goes past the plan at a negligible rate."""
         horizon = self.controller.horizon
-        if self.warned_past_horizon or self.t < horizon:
+        n_steps = 1 if self.batch_size is None else -(-n_rows // self.batch_size)
+        if self.warned_past_horizon or self.t + n_steps <= horizon:
             return
-        factor = float(self.controller.factors(self.t, 1)[0])
+        factor = float(self.controller.factors(horizon, 1)[0])  # held past the horizon
         if factor >= NEGLIGIBLE_FACTOR:
             return
-        self.warned_past_horizon = True
-        warnings.warn(
-            f"The partial_fit stream has taken the {horizon} steps its schedule is "
+        warn_user(
+            f"This partial_fit call goes past the {horizon} steps the schedule is "
             f"planned over (max_iter); past them the schedule holds its final factor, "
-            f"{factor:.3g}, so its calls from now on train at lr * {factor:.3g} = "
-            f"{self.lr * self.shrink * factor:.3g}. Set max_iter to the number of "
-            "steps the stream will take, or use a schedule that does not end near zero.",
-            UserWarning,
-            stacklevel=6,  # the user's partial_fit call
+            f"{factor:.3g}, so the stream trains at lr * {factor:.3g} = "
+            f"{self.lr * self.shrink * factor:.3g} from step {max(self.t, horizon)} on. "
+            "Set max_iter to the number of steps the stream will take, or use a "
+            "schedule that does not end near zero."
         )
+        self.warned_past_horizon = True
 
     def _checkpoint(self):
         """Everything an epoch may change, to be put back by ``_rewind``."""
@@ -491,6 +493,18 @@ class Engine:
             f"{seconds:.3f} s",
             flush=True,
         )
+
+
+#: sklr's own source files, as their code objects name them.
+_PACKAGE = os.path.dirname(__file__) + os.sep
+
+
+def warn_user(message, category=UserWarning):
+    """``warnings.warn`` pointing at the user's call (the first frame outside sklr)."""
+    frame, level = sys._getframe(1), 2  # level 2: warn_user's caller
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
 
 
 def split_validation(

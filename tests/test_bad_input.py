@@ -490,7 +490,7 @@ def assert_same(a, b):
         assert np.array_equal(left, right)
 
 
-@pytest.mark.filterwarnings("ignore:The partial_fit stream has taken")  # cosine past a fit
+@pytest.mark.filterwarnings("ignore:This partial_fit call goes past")  # cosine past a fit
 @pytest.mark.parametrize("bad_call", BAD_PARTIAL_FITS.values(), ids=BAD_PARTIAL_FITS)
 @pytest.mark.parametrize("name", FITTED)
 def test_failed_partial_fit_leaves_a_fitted_estimator_as_it_was(name, bad_call):

@@ -153,7 +153,7 @@ def test_default_fit_runs_exactly_max_iter_epochs(name, mode):
     assert est.lr_events_ == []
 
 
-@pytest.mark.filterwarnings("ignore:The partial_fit stream has taken")
+@pytest.mark.filterwarnings("ignore:This partial_fit call goes past")
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_fit_equals_a_stream_of_partial_fit_calls(name):
     for mode in STEP_MODES.values():
@@ -169,7 +169,7 @@ def test_fit_equals_a_stream_of_partial_fit_calls(name):
         assert (fitted.n_iter_, fitted.t_) == (streamed.n_iter_, streamed.t_)
 
 
-@pytest.mark.filterwarnings("ignore:The partial_fit stream has taken")
+@pytest.mark.filterwarnings("ignore:This partial_fit call goes past")
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_fit_starts_over_after_partial_fit(name):
     est = ESTIMATORS[name](lr=0.02, schedule="cosine", max_iter=4, random_state=0)
@@ -272,9 +272,22 @@ def test_lrtuned_says_which_settings_of_the_wrapped_model_it_replaces():
     inner = SGDClassifier(learning_rate="adaptive", eta0=0.5, early_stopping=True, random_state=3)
     with pytest.warns(UserWarning, match=r"early_stopping=True, eta0=0\.5, .*random_state=3"):
         LRTuned(inner, max_iter=2).fit(X_CLF, Y_CLF)
+    # Once per call, pointing at it, also when lr='auto' races clones.
+    for call in [
+        lambda est: est.fit(X_CLF, Y_CLF),
+        lambda est: est.set_params(lr="auto").fit(X_CLF, Y_CLF),
+        lambda est: est.partial_fit(X_CLF, Y_CLF, classes=np.unique(Y_CLF)),
+    ]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call(LRTuned(SGDClassifier(eta0=3.0), max_iter=2))
+        assert [w.filename for w in caught] == [__file__]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         LRTuned(SGDClassifier(alpha=1e-3), max_iter=2).fit(X_CLF, Y_CLF)  # none replaced
+        # The same value as LRTuned's own has the effect asked for.
+        LRTuned(SGDClassifier(random_state=3), random_state=3, max_iter=2).fit(X_CLF, Y_CLF)
+        sklr.lr_find(LRTuned(SGDClassifier(eta0=3.0)), X_CLF, Y_CLF)  # the sweep sets rates
 
 
 @pytest.mark.parametrize("name", ESTIMATORS)
@@ -450,7 +463,7 @@ def test_partial_fit_stream_survives_a_pickle_round_trip(name):
     assert np.array_equal(split.predict(X), whole.predict(X))
 
 
-@pytest.mark.filterwarnings("ignore:The partial_fit stream has taken")  # one-cycle's end
+@pytest.mark.filterwarnings("ignore:This partial_fit call goes past")  # one-cycle's end
 @pytest.mark.parametrize("mode", STEP_MODES)
 @pytest.mark.parametrize("name", ["sgd-clf", "mlp-reg", "lrtuned-sgd-reg"])
 def test_partial_fit_past_the_horizon(name, mode):
@@ -526,6 +539,16 @@ def test_a_stream_is_warned_once_when_it_outlives_a_schedule_that_ends_near_zero
         if warns:
             assert "planned over (max_iter)" in messages[0]
             assert caught[0].filename == __file__  # points at the partial_fit call
+    # It comes before the call trains: as an error, it leaves the stream as it was.
+    est = ESTIMATORS["sgd-clf"](lr=0.05, schedule="cosine", max_iter=3, random_state=0)
+    est.set_params(**STEP_MODES[mode])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stream(est, X, y, 3)  # exactly the plan
+        t = est.t_
+        with pytest.raises(UserWarning, match="goes past the"):
+            est.partial_fit(X, y)
+    assert est.t_ == t
 
 
 # -- early stopping --------------------------------------------------------------------
@@ -857,7 +880,7 @@ def _boundary_schedule(make, k, factor):
     return PiecewiseConstant(boundaries=[k * spe], factors=[1.0, factor])
 
 
-@pytest.mark.filterwarnings("ignore:The partial_fit stream has taken")
+@pytest.mark.filterwarnings("ignore:This partial_fit call goes past")
 @pytest.mark.parametrize("name", ADAPTERS)
 def test_a_million_fold_drop_freezes_the_weights(name):
     """After the rate drops to 1e-6 of itself the weights must stop moving.
@@ -952,6 +975,14 @@ def test_the_perceptron_trains_although_its_loss_at_zero_weights_is_zero(mode):
     native = SGDClassifier(learning_rate="constant", eta0=0.01, max_iter=5, tol=None, **params)
     native.fit(X, y)
     np.testing.assert_allclose(tuned.coef_, native.coef_, rtol=0, atol=1e-12)
+    # Nor in a stream, whose chunks would otherwise be compared with their own
+    # (tiny) losses before the step.
+    X, y = make_classification(4000, 10, random_state=0)
+    est = LRTunedSGDClassifier(loss="perceptron", penalty=None, lr=1.0, max_iter=100)
+    est.set_params(random_state=0, **STEP_MODES[mode])
+    for chunk in np.array_split(np.arange(4000), 40):
+        est.partial_fit(X[chunk], y[chunk], classes=[0, 1])
+    assert est.lr_events_ == []
 
 
 @pytest.mark.parametrize("mode", STEP_MODES)

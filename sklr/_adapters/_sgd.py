@@ -395,6 +395,10 @@ def _kernel_usable():
     try:
         check_kernel_compatible(strict_version=False)
     except RuntimeError as exc:
-        warnings.warn(f"{exc} Per-batch steps fall back to partial_fit (slower).", stacklevel=3)
+        warnings.warn(
+            f"{exc} SGD steps fall back to partial_fit (slower; an averaged classifier "
+            "then keeps partial_fit's intercept bookkeeping, not fit's).",
+            stacklevel=3,
+        )
         return False
     return True

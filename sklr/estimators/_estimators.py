@@ -1,6 +1,5 @@
 """The public estimators: scikit-learn's SGD and MLP models under an LR schedule."""
 
-import warnings
 from numbers import Integral
 
 from sklearn.base import ClassifierMixin, RegressorMixin, clone
@@ -11,6 +10,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 
 from .._adapters import adapter_class
+from .._engine import warn_user
 from ._base import COMMON_CONSTRAINTS, LRTunedBase
 
 _BATCH_SIZE = [Interval(Integral, 1, None, closed="left")]
@@ -708,11 +708,18 @@ REPLACED = frozenset(
 )
 
 
-def _is_default(value, default):
+def _same_value(value, other):
     try:
-        return value is default or bool(value == default)
+        return value is other or bool(value == other)
     except (TypeError, ValueError):
         return False
+
+
+def without_replaced_settings(model):
+    """A clone of a scikit-learn model with the settings LRTuned replaces at their defaults."""
+    model = clone(model)
+    defaults = type(model)().get_params()
+    return model.set_params(**{k: defaults[k] for k in REPLACED if k in defaults})
 
 
 class LRTuned(_Delegating, LRTunedBase):
@@ -822,19 +829,21 @@ class LRTuned(_Delegating, LRTunedBase):
         model = self._make_model()
         model._validate_params()
         defaults = type(model)().get_params()
+        ours = self.get_params(deep=False)
         ignored = [
             f"{name}={value!r}"
             for name, value in self.estimator.get_params(deep=False).items()
-            if name in REPLACED and name in defaults and not _is_default(value, defaults[name])
+            if name in REPLACED
+            and name in defaults
+            and not _same_value(value, defaults[name])
+            and not _same_value(value, ours.get(name, defaults[name]))
         ]
         if ignored:
-            warnings.warn(
+            warn_user(
                 f"{type(self.estimator).__name__}'s {', '.join(ignored)} "
                 f"{'has' if len(ignored) == 1 else 'have'} no effect: LRTuned sets the "
                 "learning rate (lr, schedule), the epochs (max_iter), shuffling, early "
-                "stopping, verbosity and random_state itself. Set them on LRTuned.",
-                UserWarning,
-                stacklevel=3,
+                "stopping, verbosity and random_state itself. Set them on LRTuned."
             )
 
     def _is_mlp(self):

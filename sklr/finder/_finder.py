@@ -341,19 +341,23 @@ def _sweep_rows(n, num, rng):
 
 
 def _as_sklr(estimator):
+    """A clone of ``estimator`` as an sklr estimator, quiet about settings that do not matter.
+
+    The sweep sets the rate and the steps itself: the settings of them on a
+    wrapped scikit-learn model are set back to their defaults (LRTuned would
+    warn of them), the model's seed seeds the sweep.
+    """
+    from ..estimators import LRTuned
+    from ..estimators._estimators import without_replaced_settings
+
+    if isinstance(estimator, LRTuned):
+        return clone(estimator).set_params(
+            estimator=without_replaced_settings(estimator.estimator)
+        )
     if hasattr(estimator, "_make_model"):
         return clone(estimator)
-    from ..estimators import LRTuned  # a plain scikit-learn model: wrap it
-    from ..estimators._estimators import REPLACED
-
-    # The sweep sets the rate and the steps itself; the model's own settings
-    # of them do not matter here (and LRTuned would warn of them). Its seed
-    # seeds the sweep.
-    model = clone(estimator)
-    defaults = type(model)().get_params()
-    seed = model.get_params().get("random_state")
-    model.set_params(**{k: defaults[k] for k in REPLACED if k in defaults})
-    return LRTuned(model, random_state=seed)
+    seed = estimator.get_params().get("random_state")  # a plain scikit-learn model
+    return LRTuned(without_replaced_settings(estimator), random_state=seed)
 
 
 def choose_lr(est, X, y, sample_weight, classes, rng):
@@ -390,7 +394,7 @@ def choose_lr(est, X, y, sample_weight, classes, rng):
     seed = int(rng.randint(np.iinfo(np.int32).max))
     scores = {}
     for lr in candidates:
-        racer = clone(est).set_params(
+        racer = _as_sklr(est).set_params(
             lr=lr, random_state=seed, early_stopping=False, verbose=0, on_divergence="rollback"
         )
         try:

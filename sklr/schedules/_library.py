@@ -419,8 +419,9 @@ class Cyclic(Schedule):
     step_size_up : int or None, default=None
         Steps from bottom to top. ``None`` makes two full cycles over the
         horizon, ``max(1, T // 4)``, and past the horizon the factor holds
-        its value at ``T``, as horizon-relative schedules do; with a fixed
-        ``step_size_up`` the cycles go on.
+        the value of the last step planned, ``T - 1`` (where ``T`` falls in
+        a cycle depends on ``T``); with a fixed ``step_size_up`` the cycles
+        go on.
     step_size_down : int or None, default=None
         Steps from top to bottom; ``None`` means ``step_size_up``.
     mode : {'triangular', 'triangular2', 'exp_range'}, default='triangular'
@@ -462,7 +463,7 @@ class Cyclic(Schedule):
         if up is None:
             T = self._horizon(horizon)
             up = max(1, T // 4)
-            t = np.minimum(t, T)  # planned over the horizon: holds its value past it
+            t = np.minimum(t, T - 1)  # planned over the horizon: holds its last step's value
         down = up if self.step_size_down is None else self.step_size_down
         size = up + down
         ratio = up / size
