@@ -49,13 +49,12 @@ back is never shrunk.
 """
 
 import copy
-import os
-import sys
 import time
-import warnings
 
 import numpy as np
 from sklearn.model_selection import train_test_split
+
+from ._warnings import warn_user
 
 #: At most this many rows of the training data (every k-th row of those of
 #: positive weight, the same every epoch) are those on which the objective at
@@ -493,18 +492,6 @@ class Engine:
             f"{seconds:.3f} s",
             flush=True,
         )
-
-
-#: sklr's own source files, as their code objects name them.
-_PACKAGE = os.path.dirname(__file__) + os.sep
-
-
-def warn_user(message, category=UserWarning):
-    """``warnings.warn`` pointing at the user's call (the first frame outside sklr)."""
-    frame, level = sys._getframe(1), 2  # level 2: warn_user's caller
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
-        frame, level = frame.f_back, level + 1
-    warnings.warn(message, category, stacklevel=level)
 
 
 def split_validation(

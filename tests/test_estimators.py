@@ -689,6 +689,36 @@ def test_sgd_integer_weight_is_repetition(name, mode, sparse):
     np.testing.assert_array_equal(weights(by_weight), weights(by_copies))
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda size: LRTunedMLPClassifier((4,), batch_size=size, max_iter=3, random_state=0),
+        lambda size: LRTuned(MLPClassifier((4,), batch_size=size), max_iter=3, random_state=0),
+    ],
+    ids=["named", "lrtuned"],
+)
+def test_mlp_mini_batches_larger_than_the_data_are_clipped_once(make):
+    """As scikit-learn's MLP clips them, with one warning for the fit (not one per epoch)."""
+    X, y = X_CLF[:100], Y_CLF[:100]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clipped = make(256).fit(X, y)
+    assert [str(w.message) for w in caught] == [
+        "batch_size (256) is larger than the number of training samples (100); the "
+        "network's mini-batches are clipped to 100, as scikit-learn's MLP does."
+    ]
+    assert caught[0].filename == __file__
+    np.testing.assert_array_equal(weights(clipped), weights(make(100).fit(X, y)))
+
+
+@pytest.mark.parametrize("name", ["mlp-clf", "mlp-reg", "lrtuned-mlp-clf"])
+def test_mlp_estimators_expose_loss_and_best_loss_as_the_networks_do(name):
+    est = ESTIMATORS[name](max_iter=4, random_state=0)
+    est.fit(*data_for(est))
+    assert est.loss_ == est.loss_curve_[-1]
+    assert est.best_loss_ == est.loss_curve_.min()
+
+
 def test_mlp_fits_when_many_rows_weigh_zero():
     """The loss rows (at most 500 of more rows) are drawn from the rows that weigh.
 
@@ -717,6 +747,19 @@ def test_sgd_fit_does_not_depend_on_the_row_order_with_fractional_weights(class_
     given = clone(est).fit(X, y, sample_weight=sw)
     permuted = clone(est).fit(X[rows], y[rows], sample_weight=sw[rows])
     np.testing.assert_array_equal(weights(given), weights(permuted))
+
+
+def test_sgd_weights_that_multiply_the_epoch_are_warned_of():
+    """A weight of k is k visits, held in memory: weights in the thousands cost that much."""
+    est = LRTunedSGDClassifier(max_iter=2, random_state=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clone(est).fit(X_BIN, Y_BIN, sample_weight=np.full(len(Y_BIN), 50.0))
+    assert len(caught) == 1 and "an epoch 50 times as long" in str(caught[0].message)
+    assert caught[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clone(est).fit(X_BIN, Y_BIN, sample_weight=np.full(len(Y_BIN), 10.0))
 
 
 @pytest.mark.parametrize("name", SGD_MODELS)

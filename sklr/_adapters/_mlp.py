@@ -42,6 +42,8 @@ class MLPAdapter(Adapter):
         "n_layers_",
         "n_outputs_",
         "out_activation_",
+        "loss_",
+        "best_loss_",
     )
 
     # Fitted on the classes at the first pass; later passes only read it.
@@ -238,7 +240,11 @@ def _fast_pass(m, X, Y, sample_weight, seed, rng_state=None):
     # As inside fit: the helpers the solver calls (gen_batches, shuffle) skip
     # their parameter validation, which would cost more than the pass's own
     # bookkeeping.
-    with sklearn.config_context(skip_parameter_validation=True):
+    with sklearn.config_context(skip_parameter_validation=True), warnings.catch_warnings():
+        if m.batch_size != "auto" and m.batch_size > X.shape[0]:
+            # Clipped to the rows, as scikit-learn warns at every pass; the
+            # estimator has said so once.
+            warnings.filterwarnings("ignore", message="Got `batch_size`", category=UserWarning)
         m._fit_stochastic(
             X, Y, sample_weight, activations, deltas, coef_grads, intercept_grads, units, True
         )

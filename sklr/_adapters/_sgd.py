@@ -14,6 +14,7 @@ import scipy.sparse as sp
 from sklearn.linear_model import SGDClassifier
 from sklearn.utils.extmath import safe_sparse_dot
 
+from .._warnings import warn_user
 from ._base import Adapter
 from ._sgd_kernel import LEARNED_ARRAYS, SGDKernel, allocate, check_kernel_compatible
 
@@ -112,6 +113,10 @@ def _canonical_order(X, y, sample_weight, classes):
 #: do not gain a visit at weight 1e-16.
 INTEGER_TOLERANCE = 1e-9
 
+#: Weights that make an epoch this many times as long as the rows are warned of:
+#: the copy of the data grows with them.
+MANY_VISITS = 10
+
 #: The most row visits an epoch can hold (scikit-learn's datasets index rows
 #: with 32-bit integers).
 MAX_VISITS = np.iinfo(np.int32).max
@@ -130,6 +135,13 @@ def _visits(weight):
             f"sample_weight sums to about {total:.3g} row visits per epoch: the SGD "
             "models count a weight of k as k copies of the row, and an epoch can hold "
             f"at most {MAX_VISITS} visits. Rescale sample_weight."
+        )
+    if total > MANY_VISITS * len(weight):
+        warn_user(
+            f"sample_weight makes an epoch {total / len(weight):.3g} times as long as the "
+            f"{len(weight)} rows: the SGD models count a weight of k as k copies of the "
+            f"row, held in memory ({total:.3g} rows). If the weights' scale carries no "
+            "meaning, rescale them (a weight of 1 is one visit)."
         )
     return full.astype(np.intp), weight - full
 

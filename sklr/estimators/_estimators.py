@@ -10,7 +10,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 
 from .._adapters import adapter_class
-from .._engine import warn_user
+from .._warnings import warn_user
 from ._base import COMMON_CONSTRAINTS, LRTunedBase
 
 _BATCH_SIZE = [Interval(Integral, 1, None, closed="left")]
@@ -27,6 +27,22 @@ def _check_batch_size(batch_size, n_samples):
             f"({n_samples}); lower batch_size or pass more data."
         )
     return batch_size
+
+
+def _mlp_batch_size(est, batch_size, n_samples):
+    """The network's mini-batch: with ``step_every='epoch'`` clipped to the data, as
+    scikit-learn's MLP does (with one warning); with ``'batch'`` the steps are
+    planned from it, so it must fit the data."""
+    if batch_size == "auto":
+        return min(200, n_samples)
+    if batch_size > n_samples and est.step_every == "epoch":
+        warn_user(
+            f"batch_size ({batch_size}) is larger than the number of training samples "
+            f"({n_samples}); the network's mini-batches are clipped to {n_samples}, as "
+            "scikit-learn's MLP does."
+        )
+        return n_samples
+    return _check_batch_size(batch_size, n_samples)
 
 
 def _has(name):
@@ -426,7 +442,10 @@ _MLP_DOC_COMMON = (
         number of training samples.""",
         """    batch_size : int or 'auto', default='auto'
         The network's mini-batch (``'auto'``: ``min(200, n_samples)``); with
-        ``step_every='batch'`` the schedule steps once per mini-batch.""",
+        ``step_every='batch'`` the schedule steps once per mini-batch. Larger
+        than the training data, it is clipped to it with a warning, as
+        scikit-learn's MLP does; with ``step_every='batch'``, whose steps are
+        planned from it, it is an error.""",
     )
     .replace("default=1e-3\n        Improvement", "default=1e-4\n        Improvement")
     .replace("n_iter_no_change : int, default=5", "n_iter_no_change : int, default=10")
@@ -444,9 +463,7 @@ class _FlatMLP(_Delegating, LRTunedBase):
         return self._model_class(**params, learning_rate_init=self.lr, batch_size=self.batch_size)
 
     def _batch_size(self, n_samples):
-        if self.batch_size == "auto":
-            return min(200, n_samples)
-        return _check_batch_size(self.batch_size, n_samples)
+        return _mlp_batch_size(self, self.batch_size, n_samples)
 
     def _start_engine(self, X, y, classes, rng, lr, balanced_from=None):
         self._batch_size(X.shape[0])
@@ -486,7 +503,11 @@ class LRTunedMLPClassifier(ClassifierMixin, _FlatMLP):
     Attributes
     ----------
     coefs_, intercepts_, classes_, n_layers_, n_outputs_, out_activation_
-        As in :class:`~sklearn.neural_network.MLPClassifier`."""
+        As in :class:`~sklearn.neural_network.MLPClassifier`.
+    loss_, best_loss_
+        The running loss of the epoch the weights come from (the last one,
+        or the best one that ``restore_best`` brought back), and the lowest
+        up to it, as in :class:`~sklearn.neural_network.MLPClassifier`."""
         + _ATTRIBUTES_DOC
         + """
     Examples
@@ -593,7 +614,11 @@ class LRTunedMLPRegressor(RegressorMixin, _FlatMLP):
     Attributes
     ----------
     coefs_, intercepts_, n_layers_, n_outputs_, out_activation_
-        As in :class:`~sklearn.neural_network.MLPRegressor`."""
+        As in :class:`~sklearn.neural_network.MLPRegressor`.
+    loss_, best_loss_
+        The running loss of the epoch the weights come from (the last one,
+        or the best one that ``restore_best`` brought back), and the lowest
+        up to it, as in :class:`~sklearn.neural_network.MLPRegressor`."""
         + _ATTRIBUTES_DOC
         + """
     Examples
@@ -860,6 +885,8 @@ class LRTuned(_Delegating, LRTunedBase):
         size = self.batch_size
         if size is None:
             size = self.estimator.batch_size if self._is_mlp() else 256
+        if self._is_mlp():
+            return _mlp_batch_size(self, size, n_samples)
         if size == "auto":
             return min(200, n_samples)
         return _check_batch_size(size, n_samples)
@@ -876,6 +903,7 @@ class LRTuned(_Delegating, LRTunedBase):
         tags = super().__sklearn_tags__()
         inner = get_tags(self.estimator)
         tags.estimator_type = inner.estimator_type
+        tags.target_tags.required = inner.target_tags.required
         tags.classifier_tags = inner.classifier_tags
         tags.regressor_tags = inner.regressor_tags
         tags.target_tags.multi_output = self._multi_output()
@@ -884,8 +912,11 @@ class LRTuned(_Delegating, LRTunedBase):
             tags.classifier_tags.multi_label = False
         return tags
 
-    def partial_fit(self, X, y, sample_weight=None, classes=None):
+    def partial_fit(self, X, y, *, sample_weight=None, classes=None):
         """One epoch over ``(X, y)``, continuing the step counter and schedule.
+
+        ``sample_weight`` and ``classes`` are keyword-only: the wrapped models
+        take them in different orders.
 
         Parameters
         ----------
