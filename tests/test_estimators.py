@@ -719,6 +719,29 @@ def test_mlp_estimators_expose_loss_and_best_loss_as_the_networks_do(name):
     assert est.best_loss_ == est.loss_curve_.min()
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: LRTunedSGDClassifier(penalty="l1", alpha=0.05, max_iter=5, random_state=0),
+        lambda: LRTuned(SGDRegressor(penalty="l1", alpha=0.05), max_iter=5, random_state=0),
+    ],
+    ids=["named", "lrtuned"],
+)
+def test_sgd_sparsify_and_densify_as_the_wrapped_model(make):
+    est = make()
+    X, y = data_for(est)
+    est.fit(X, y)
+    dense = est.predict(X)
+    assert sp.issparse(est.sparsify().coef_)
+    np.testing.assert_allclose(est.predict(X), dense, rtol=1e-12)
+    with pytest.raises(ValueError, match=r"call densify\(\) before partial_fit"):
+        est.partial_fit(X, y)
+    assert isinstance(est.densify().coef_, np.ndarray)
+    est.partial_fit(X, y)
+    assert est.n_iter_ == 6
+    assert not hasattr(LRTunedMLPClassifier(), "sparsify")
+
+
 def test_mlp_fits_when_many_rows_weigh_zero():
     """The loss rows (at most 500 of more rows) are drawn from the rows that weigh.
 

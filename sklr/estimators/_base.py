@@ -4,6 +4,7 @@ import math
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, is_classifier
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -238,6 +239,10 @@ class LRTunedMixin:
 
     def _continue_stream(self, X, y, sample_weight, classes):
         self._check_unchanged_params()
+        if sp.issparse(getattr(self.estimator_, "coef_", None)):
+            raise ValueError(
+                "coef_ is sparse (after sparsify()): call densify() before partial_fit."
+            )
         X, y = self._validate_xy(X, y, reset=False)
         sample_weight = self._check_sample_weight(sample_weight, X)
         self._check_known_classes(y, classes)

@@ -8,6 +8,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted
 
 from .._adapters import adapter_class
 from .._warnings import warn_user
@@ -52,6 +53,35 @@ def _has(name):
 
 class _Delegating:
     """Prediction methods that exist when the wrapped model has them."""
+
+    @available_if(_has("sparsify"))
+    def sparsify(self):
+        """Store ``coef_`` as a sparse matrix, as the wrapped SGD model's ``sparsify``.
+
+        Worth it when most coefficients are 0 (an L1 penalty). As with the
+        wrapped model, call :meth:`densify` before more ``partial_fit`` calls.
+
+        Returns
+        -------
+        self : object
+        """
+        check_is_fitted(self)
+        self.estimator_.sparsify()
+        self.coef_ = self.estimator_.coef_
+        return self
+
+    @available_if(_has("densify"))
+    def densify(self):
+        """Store ``coef_`` as a dense array again (the default).
+
+        Returns
+        -------
+        self : object
+        """
+        check_is_fitted(self)
+        self.estimator_.densify()
+        self.coef_ = self.estimator_.coef_
+        return self
 
     @available_if(_has("decision_function"))
     def decision_function(self, X):
