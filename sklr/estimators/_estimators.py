@@ -65,10 +65,7 @@ class _Delegating:
         -------
         self : object
         """
-        check_is_fitted(self)
-        self.estimator_.sparsify()
-        self.coef_ = self.estimator_.coef_
-        return self
+        return self._store_coef("sparsify")
 
     @available_if(_has("densify"))
     def densify(self):
@@ -78,8 +75,11 @@ class _Delegating:
         -------
         self : object
         """
+        return self._store_coef("densify")
+
+    def _store_coef(self, how):
         check_is_fitted(self)
-        self.estimator_.densify()
+        getattr(self.estimator_, how)()
         self.coef_ = self.estimator_.coef_
         return self
 
