@@ -12,6 +12,7 @@ fails loudly instead of silently freezing the rate. Supported range: the one
 pinned in ``pyproject.toml`` (scikit-learn >=1.6,<1.10).
 """
 
+import contextlib
 import copy
 import functools
 import itertools
@@ -240,10 +241,12 @@ def _fast_pass(m, X, Y, sample_weight, seed, rng_state=None):
     # As inside fit: the helpers the solver calls (gen_batches, shuffle) skip
     # their parameter validation, which would cost more than the pass's own
     # bookkeeping.
-    with sklearn.config_context(skip_parameter_validation=True), warnings.catch_warnings():
-        if m.batch_size != "auto" and m.batch_size > X.shape[0]:
-            # Clipped to the rows, as scikit-learn warns at every pass; the
-            # estimator has said so once.
+    # A mini-batch larger than the rows is clipped, and scikit-learn warns at
+    # every pass; the estimator has said so once.
+    clipped = m.batch_size != "auto" and m.batch_size > X.shape[0]
+    quiet = warnings.catch_warnings() if clipped else contextlib.nullcontext()
+    with sklearn.config_context(skip_parameter_validation=True), quiet:
+        if clipped:
             warnings.filterwarnings("ignore", message="Got `batch_size`", category=UserWarning)
         m._fit_stochastic(
             X, Y, sample_weight, activations, deltas, coef_grads, intercept_grads, units, True
