@@ -98,11 +98,37 @@ def test_mlp_fast_pass_check_fails_when_partial_fit_drifts(monkeypatch):
         _mlp.check_fast_pass()
 
 
-@pytest.mark.parametrize("solver", ["sgd", "adam"])
-def test_mlp_without_the_fast_pass_trains_the_same_through_partial_fit(monkeypatch, solver):
+def test_mlp_fast_pass_check_fails_when_the_solver_epoch_drifts(monkeypatch):
+    # Pretend a scikit-learn release changes the solver's epoch (here: its
+    # sample counter): the fast pass, which runs the epoch in its own steps,
+    # no longer equals partial_fit, and the check must say so.
+    from sklearn.neural_network import MLPClassifier
+
+    original = MLPClassifier._fit_stochastic
+
+    def drifted(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.t_ += 1
+
+    monkeypatch.setattr(MLPClassifier, "_fit_stochastic", drifted)
+    with pytest.raises(RuntimeError, match="differs from partial_fit"):
+        _mlp.check_fast_pass()
+
+
+@pytest.mark.parametrize(
+    "solver, shuffle, sparse_input",
+    [("sgd", True, False), ("adam", True, False), ("adam", False, False), ("sgd", True, True)],
+)
+def test_mlp_without_the_fast_pass_trains_the_same_through_partial_fit(
+    monkeypatch, solver, shuffle, sparse_input
+):
+    from scipy import sparse
+
     from sklr import LRTunedMLPClassifier
 
     X, y = make_classification(120, 5, n_informative=3, n_classes=3, random_state=0)
+    if sparse_input:
+        X = sparse.csr_matrix(X)
 
     def make():
         return LRTunedMLPClassifier(
@@ -112,6 +138,7 @@ def test_mlp_without_the_fast_pass_trains_the_same_through_partial_fit(monkeypat
             schedule="cosine",
             max_iter=4,
             batch_size=32,
+            shuffle=shuffle,
             random_state=0,
         )
 
