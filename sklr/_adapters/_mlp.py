@@ -8,11 +8,14 @@ A new rate applies from the next update: with momentum, the velocity is
 rescaled so that it excludes the rate, as PyTorch's SGD keeps it (a step at
 rate 0 leaves the network and its momentum as they were).
 ``check_lr_hook`` verifies that the hook still holds, so a scikit-learn change
-fails loudly instead of silently freezing the rate. Supported range: the one
+fails loudly instead of silently freezing the rate. An epoch runs the
+network's own ``_backprop`` and the optimizer's ``update_params`` on the
+solver's mini-batches, without the solver's per-batch input checks;
+``check_fast_pass`` verifies once per process that this trains bit for bit
+as ``partial_fit`` does, or the epochs fall back to ``partial_fit``. Supported range: the one
 pinned in ``pyproject.toml`` (scikit-learn >=1.6,<1.10).
 """
 
-import contextlib
 import copy
 import functools
 import itertools
@@ -120,9 +123,10 @@ class MLPAdapter(Adapter):
         """One pass of ``partial_fit``; after the first, without its input validation.
 
         The engine hands over validated float arrays, so once the network
-        exists the pass goes straight to its stochastic solver (what
+        exists the pass goes straight to the solver's epoch (what
         ``partial_fit`` runs after re-validating ``X`` and re-encoding ``y``
-        on every call), behind ``check_fast_pass``.
+        on every call), run in its own steps (see ``_epoch``), behind
+        ``check_fast_pass``.
         """
         if hasattr(self.model, "coefs_") and _fast_pass_usable():
             # The first pass (also when retried) shuffles as a first
@@ -238,33 +242,27 @@ def _fast_pass(m, X, Y, sample_weight, seed, rng_state=None):
     deltas = [None] * (len(units) - 1)
     coef_grads = [np.empty((a, b), dtype=X.dtype) for a, b in itertools.pairwise(units)]
     intercept_grads = [np.empty(b, dtype=X.dtype) for b in units[1:]]
-    if hasattr(m, "_optimizer"):
-        _epoch(m, X, Y, sample_weight, activations, deltas, coef_grads, intercept_grads)
-    else:
-        # The first pass creates the optimizer, as the solver does.
-        _solver_epoch(
-            m, X, Y, sample_weight, activations, deltas, coef_grads, intercept_grads, units
-        )
+    if not hasattr(m, "_optimizer"):
+        m._optimizer = _new_optimizer(m)
+    _epoch(m, X, Y, sample_weight, activations, deltas, coef_grads, intercept_grads)
     # (partial_fit would raise on non-finite weights here; the engine checks
     # the weights after every epoch.)
     return float(m.loss_)
 
 
-def _solver_epoch(m, X, Y, sample_weight, activations, deltas, coef_grads, intercept_grads, units):
-    """One epoch of the network's own stochastic solver, as ``partial_fit`` runs it."""
-    # As inside fit: the helpers the solver calls (gen_batches, shuffle) skip
-    # their parameter validation, which would cost more than the pass's own
-    # bookkeeping.
-    # A mini-batch larger than the rows is clipped, and scikit-learn warns at
-    # every pass; the estimator has said so once.
-    clipped = m.batch_size != "auto" and m.batch_size > X.shape[0]
-    quiet = warnings.catch_warnings() if clipped else contextlib.nullcontext()
-    with sklearn.config_context(skip_parameter_validation=True), quiet:
-        if clipped:
-            warnings.filterwarnings("ignore", message="Got `batch_size`", category=UserWarning)
-        m._fit_stochastic(
-            X, Y, sample_weight, activations, deltas, coef_grads, intercept_grads, units, True
+def _new_optimizer(m):
+    """The optimizer the solver creates at a network's first pass, from the model's settings."""
+    params = m.coefs_ + m.intercepts_
+    if m.solver == "sgd":
+        return SGDOptimizer(
+            params,
+            m.learning_rate_init,
+            m.learning_rate,
+            m.momentum,
+            m.nesterovs_momentum,
+            m.power_t,
         )
+    return AdamOptimizer(params, m.learning_rate_init, m.beta_1, m.beta_2, m.epsilon)
 
 
 def _epoch(m, X, Y, sample_weight, activations, deltas, coef_grads, intercept_grads):
