@@ -89,6 +89,14 @@ def penalty(coef, kind, alpha, l1_ratio):
     return alpha * (l1_share * l1 + (1.0 - l1_share) * l2)
 
 
+@functools.lru_cache(maxsize=16)
+def _projection(n_features):
+    """The fixed direction rows are ordered by (read-only: it is shared between fits)."""
+    projection = np.random.RandomState(0).standard_normal(n_features)
+    projection.flags.writeable = False
+    return projection
+
+
 def _canonical_order(X, y, sample_weight, classes):
     """An order of the rows that depends on their values only.
 
@@ -96,7 +104,7 @@ def _canonical_order(X, y, sample_weight, classes):
     row, or rarely another), by the row's values (dense data), its target
     and its weight.
     """
-    projection = np.random.RandomState(0).standard_normal(X.shape[1])
+    projection = _projection(X.shape[1])
     # Row by row, so equal rows get bit-identical keys wherever they are.
     key = X @ projection if sp.issparse(X) else np.einsum("ij,j->i", X, projection)
     order = np.argsort(key)
