@@ -34,4 +34,4 @@ def test_overhead_benchmark_runs(tmp_path):
     bench = load("overhead")
     rows = bench.measure(quick=True, repeats=1, epochs=2)
     assert len(rows) == 10 and all(r["ratio"] > 0 for r in rows)
-    assert bench.to_markdown(rows).count("\n") == 10
+    assert bench.to_markdown(rows).count("\n") == 12
