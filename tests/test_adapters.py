@@ -151,6 +151,35 @@ def test_mlp_without_the_fast_pass_trains_the_same_through_partial_fit(
     assert np.array_equal(fast.loss_curve_, slow.loss_curve_)
 
 
+@pytest.mark.parametrize("step_every", ["epoch", "batch"])
+def test_mlp_fast_pass_adds_up_a_float32_loss_as_the_solver_does(monkeypatch, step_every):
+    # The solver's running loss of a float32 network with an integer
+    # mini-batch size adds up in float64; the fast pass must do the same.
+    from sklr import LRTunedMLPRegressor
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(100, 4).astype(np.float32)
+    y = (X @ [1.0, -2.0, 0.5, 0.0]).astype(np.float32)
+
+    def fit():
+        return LRTunedMLPRegressor(
+            hidden_layer_sizes=(5,),
+            batch_size=32,
+            max_iter=2,
+            step_every=step_every,
+            random_state=0,
+        ).fit(X, y)
+
+    assert _mlp._fast_pass_usable()
+    fast = fit()
+    monkeypatch.setattr(_mlp, "_fast_pass_usable", lambda: False)
+    slow = fit()
+    assert fast.loss_curve_.tolist() == slow.loss_curve_.tolist()
+    assert type(fast.loss_) is type(slow.loss_)
+    for a, b in zip(fast.coefs_, slow.coefs_, strict=True):
+        assert np.array_equal(a, b)
+
+
 @pytest.mark.parametrize("n_classes", [2, 3])
 def test_mlp_fast_pass_trains_on_the_networks_own_target_encoding(n_classes):
     from sklearn.neural_network import MLPClassifier

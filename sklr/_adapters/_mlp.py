@@ -12,7 +12,8 @@ fails loudly instead of silently freezing the rate. An epoch runs the
 network's own ``_backprop`` and the optimizer's ``update_params`` on the
 solver's mini-batches, without the solver's per-batch input checks;
 ``check_fast_pass`` verifies once per process that this trains bit for bit
-as ``partial_fit`` does, or the epochs fall back to ``partial_fit``. Supported range: the one
+as ``partial_fit`` does on a set of small cases, or the epochs fall back to
+``partial_fit``. Supported range: the one
 pinned in ``pyproject.toml`` (scikit-learn >=1.6,<1.10).
 """
 
@@ -29,6 +30,7 @@ from sklearn.neural_network._base import LOSS_FUNCTIONS
 from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOptimizer
 from sklearn.preprocessing import LabelBinarizer
 
+from .._warnings import warn_user
 from ._base import Adapter
 
 _LIVE_LR = {SGDOptimizer: "learning_rate", AdamOptimizer: "learning_rate_init"}
@@ -120,7 +122,7 @@ class MLPAdapter(Adapter):
         return self.partial_fit(X, y, sample_weight, classes, seed)
 
     def partial_fit(self, X, y, sample_weight, classes, seed):
-        """One pass of ``partial_fit``; after the first, without its input validation.
+        """One pass of ``partial_fit``, without its input validation where that is verified.
 
         The engine hands over validated float arrays, so once the network
         exists the pass goes straight to the solver's epoch (what
@@ -136,7 +138,11 @@ class MLPAdapter(Adapter):
         else:
             self.model.random_state = seed
             kwargs = {} if isinstance(self.model, MLPRegressor) else {"classes": classes}
-            self.model.partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+            with warnings.catch_warnings():
+                # A mini-batch larger than the rows is clipped, and scikit-learn
+                # warns at every pass; the estimator has said so once.
+                warnings.filterwarnings("ignore", "Got `batch_size`", UserWarning)
+                self.model.partial_fit(X, y, sample_weight=sample_weight, **kwargs)
             loss = float(self.model.loss_)
         # The network only reads the last value of its loss_curve_; the
         # engine keeps the history (and hands it back, see finish). A list
@@ -273,27 +279,34 @@ def _epoch(m, X, Y, sample_weight, activations, deltas, coef_grads, intercept_gr
     end-of-epoch bookkeeping; without the solver's per-call set-up and the
     input checks of its helpers on every mini-batch (``shuffle``,
     ``gen_batches``, ``_safe_indexing``), a sixth of an epoch on digits.
-    ``check_fast_pass`` verifies that the result is the solver's, bit for bit.
+    ``check_fast_pass`` verifies that the result is the solver's, bit for
+    bit, on the cases it covers. An exception (Ctrl-C included, which the
+    solver would catch and only warn of) propagates: the engine then drops
+    or rewinds the half-trained epoch.
     """
     n = X.shape[0]
-    batch_size = min(200, n) if m.batch_size == "auto" else min(max(m.batch_size, 1), n)
+    # The solver's own arithmetic, types included: np.clip makes an integer
+    # batch size a NumPy integer, and a float32 batch loss times a NumPy
+    # integer adds up in float64 (times a Python int, in float32).
+    batch_size = min(200, n) if m.batch_size == "auto" else np.clip(m.batch_size, 1, n)
     if m.shuffle:
         order = np.arange(n)
         m._random_state.shuffle(order)  # what sklearn.utils.shuffle draws
     params = m.coefs_ + m.intercepts_
     accumulated = 0.0
-    for start in range(0, n, batch_size):
-        rows = slice(start, start + batch_size)
-        if m.shuffle:
-            rows = order[rows]
+    start = 0
+    while start < n:
+        stop = min(start + batch_size, n)  # as gen_batches' slices
+        rows = order[start:stop] if m.shuffle else slice(start, stop)
         X_batch = X[rows]
         activations[0] = X_batch
         sw = None if sample_weight is None else sample_weight[rows]
         loss, coef_grads, intercept_grads = m._backprop(
             X_batch, Y[rows], sw, activations, deltas, coef_grads, intercept_grads
         )
-        accumulated += loss * X_batch.shape[0]
+        accumulated += loss * (stop - start)
         m._optimizer.update_params(params, coef_grads + intercept_grads)
+        start = stop
     m.n_iter_ = 1
     m.loss_ = accumulated / n
     m.t_ += n
@@ -310,9 +323,7 @@ def _fast_pass_usable():
     try:
         check_fast_pass()
     except Exception as exc:  # any drift of the private solver reads as incompatible
-        warnings.warn(
-            f"{exc} MLP epochs fall back to partial_fit (slower).", RuntimeWarning, stacklevel=3
-        )
+        warn_user(f"{exc} MLP epochs fall back to partial_fit (slower).", RuntimeWarning)
         return False
     return True
 
@@ -321,8 +332,9 @@ def check_fast_pass():
     """Raise unless a fast pass gives bit for bit what ``partial_fit`` gives.
 
     On tiny classification (binary and 3-class) and regression problems,
-    with sample weights, for both solvers; with a short last mini-batch,
-    without shuffling, and on sparse input.
+    with sample weights, for both solvers; with a short last mini-batch, the
+    'auto' and a clipped mini-batch, without shuffling, with two hidden
+    layers, on sparse input and in float32.
     """
     from scipy import sparse
     from sklearn.neural_network import MLPClassifier
@@ -330,34 +342,51 @@ def check_fast_pass():
     rng = np.random.RandomState(0)
     X = rng.randn(40, 3)
     sw = rng.uniform(0.5, 2.0, 40)
+    y_reg = X @ [1.0, -2.0, 0.5]
+    binary, three = (X[:, 0] > 0).astype(int), np.arange(40) % 3
     cases = [
-        (MLPClassifier, X, (X[:, 0] > 0).astype(int), {"classes": [0, 1]}, {}),
-        (MLPClassifier, X, np.arange(40) % 3, {"classes": [0, 1, 2]}, {"shuffle": False}),
-        (MLPRegressor, sparse.csr_matrix(X), X @ [1.0, -2.0, 0.5], {}, {}),
+        (MLPClassifier, X, binary, {"classes": [0, 1]}, {}),
+        (MLPClassifier, X, binary, {"classes": [0, 1]}, {"batch_size": "auto"}),
+        (
+            MLPClassifier,
+            X,
+            three,
+            {"classes": [0, 1, 2]},
+            {"shuffle": False, "hidden_layer_sizes": (5, 4)},
+        ),
+        (MLPRegressor, sparse.csr_matrix(X), y_reg, {}, {"nesterovs_momentum": False}),
+        (MLPRegressor, X.astype(np.float32), y_reg.astype(np.float32), {}, {}),
+        (MLPRegressor, X.astype(np.float32), y_reg.astype(np.float32), {}, {"batch_size": 64}),
     ]
     for solver in ("sgd", "adam"):
         for cls, X, y, kwargs, options in cases:
-            options = dict(hidden_layer_sizes=(5,), solver=solver, batch_size=16, **options)
+            options = {"hidden_layer_sizes": (5,), "batch_size": 16, **options}
+            options["solver"] = solver
+            weights = sw.astype(X.dtype)  # as the engine hands them over
             base = cls(**options, random_state=0)
-            base.partial_fit(X, y, **kwargs)
-            slow, fast = copy.deepcopy(base), copy.deepcopy(base)
-            slow.random_state = 7
-            slow.partial_fit(X, y, sample_weight=sw, **kwargs)
-            _fast_pass(fast, X, _encoded_targets(fast, y), sw, 7)
-            _require_same(slow, fast, f"a fast MLP pass differs from partial_fit ({cls.__name__}")
-            # A network initialised in place, then two fast passes, against
-            # two partial_fit passes from scratch.
-            slow = cls(**options)
-            fast = clone(slow)
-            state = _initialize(fast, X, y, kwargs.get("classes"), 3)
-            for seed in (3, 4):
-                slow.random_state = seed
-                slow.partial_fit(X, y, sample_weight=sw, **kwargs)
-                _fast_pass(fast, X, _encoded_targets(fast, y), sw, seed, state)
-                state = None
-            _require_same(
-                slow, fast, f"a network initialised in place trains differently ({cls.__name__}"
-            )
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", "Got `batch_size`", UserWarning)
+                _compare_passes(cls, base, options, X, y, weights, kwargs)
+
+
+def _compare_passes(cls, base, options, X, y, sw, kwargs):
+    base.partial_fit(X, y, **kwargs)
+    slow, fast = copy.deepcopy(base), copy.deepcopy(base)
+    slow.random_state = 7
+    slow.partial_fit(X, y, sample_weight=sw, **kwargs)
+    _fast_pass(fast, X, _encoded_targets(fast, y), sw, 7)
+    _require_same(slow, fast, f"a fast MLP pass differs from partial_fit ({cls.__name__}")
+    # A network initialised in place, then two fast passes, against
+    # two partial_fit passes from scratch.
+    slow = cls(**options)
+    fast = clone(slow)
+    state = _initialize(fast, X, y, kwargs.get("classes"), 3)
+    for seed in (3, 4):
+        slow.random_state = seed
+        slow.partial_fit(X, y, sample_weight=sw, **kwargs)
+        _fast_pass(fast, X, _encoded_targets(fast, y), sw, seed, state)
+        state = None
+    _require_same(slow, fast, f"a network initialised in place trains differently ({cls.__name__}")
 
 
 def _require_same(slow, fast, what):
