@@ -180,6 +180,42 @@ def test_mlp_fast_pass_adds_up_a_float32_loss_as_the_solver_does(monkeypatch, st
         assert np.array_equal(a, b)
 
 
+@pytest.mark.parametrize("fast", [True, False])
+def test_ctrl_c_in_an_mlp_epoch_stops_the_fit(monkeypatch, fast):
+    # scikit-learn's solver catches KeyboardInterrupt and only warns; in sklr
+    # it stops the fit on either path, and a stream call leaves the stream
+    # as it was.
+    from sklearn.neural_network import MLPClassifier
+
+    from sklr import LRTunedMLPClassifier
+
+    X, y = make_classification(60, 5, n_informative=3, random_state=0)
+    if not fast:
+        monkeypatch.setattr(_mlp, "_fast_pass_usable", lambda: False)
+    est = LRTunedMLPClassifier(hidden_layer_sizes=(4,), batch_size=16, max_iter=3, random_state=0)
+    est.partial_fit(X, y, classes=[0, 1])
+    original, calls = MLPClassifier._backprop, []
+
+    def interrupted(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 6:  # in the middle of the second epoch (4 batches each)
+            raise KeyboardInterrupt
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(MLPClassifier, "_backprop", interrupted)
+    est.partial_fit(X, y)
+    before = [w.copy() for w in est.coefs_]
+    with pytest.raises(KeyboardInterrupt):
+        est.partial_fit(X, y)
+    assert est.n_iter_ == 2
+    for a, b in zip(before, est.coefs_, strict=True):
+        assert np.array_equal(a, b)
+    calls.clear()
+    with pytest.raises(KeyboardInterrupt):
+        est.fit(X, y)
+    assert not hasattr(est, "coefs_")
+
+
 @pytest.mark.parametrize("n_classes", [2, 3])
 def test_mlp_fast_pass_trains_on_the_networks_own_target_encoding(n_classes):
     from sklearn.neural_network import MLPClassifier

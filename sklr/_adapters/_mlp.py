@@ -142,7 +142,13 @@ class MLPAdapter(Adapter):
                 # A mini-batch larger than the rows is clipped, and scikit-learn
                 # warns at every pass; the estimator has said so once.
                 warnings.filterwarnings("ignore", "Got `batch_size`", UserWarning)
-                self.model.partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+                # The solver catches Ctrl-C and only warns, leaving half an
+                # epoch behind: it stops the fit here, as in the fast pass.
+                warnings.filterwarnings("error", "Training interrupted by user", UserWarning)
+                try:
+                    self.model.partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+                except UserWarning as exc:
+                    raise KeyboardInterrupt(str(exc)) from None
             loss = float(self.model.loss_)
         # The network only reads the last value of its loss_curve_; the
         # engine keeps the history (and hands it back, see finish). A list
