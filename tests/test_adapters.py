@@ -142,6 +142,7 @@ def test_mlp_without_the_fast_pass_trains_the_same_through_partial_fit(
             random_state=0,
         )
 
+    assert _mlp._fast_pass_usable()
     fast = make().fit(X, y)
     monkeypatch.setattr(_mlp, "_fast_pass_usable", lambda: False)
     slow = make().fit(X, y)
@@ -180,6 +181,7 @@ def test_mlp_fast_pass_adds_up_a_float32_loss_as_the_solver_does(monkeypatch, st
         assert np.array_equal(a, b)
 
 
+@pytest.mark.filterwarnings("ignore:Training interrupted by user")  # the solver's own
 @pytest.mark.parametrize("fast", [True, False])
 def test_ctrl_c_in_an_mlp_epoch_stops_the_fit(monkeypatch, fast):
     # scikit-learn's solver catches KeyboardInterrupt and only warns; in sklr
@@ -190,6 +192,7 @@ def test_ctrl_c_in_an_mlp_epoch_stops_the_fit(monkeypatch, fast):
     from sklr import LRTunedMLPClassifier
 
     X, y = make_classification(60, 5, n_informative=3, random_state=0)
+    assert _mlp._fast_pass_usable()
     if not fast:
         monkeypatch.setattr(_mlp, "_fast_pass_usable", lambda: False)
     est = LRTunedMLPClassifier(hidden_layer_sizes=(4,), batch_size=16, max_iter=3, random_state=0)
@@ -214,6 +217,23 @@ def test_ctrl_c_in_an_mlp_epoch_stops_the_fit(monkeypatch, fast):
     with pytest.raises(KeyboardInterrupt):
         est.fit(X, y)
     assert not hasattr(est, "coefs_")
+
+
+@pytest.mark.filterwarnings("ignore:Training interrupted by user")
+def test_ctrl_c_during_the_fast_pass_check_stops_it_and_is_not_a_difference(monkeypatch):
+    from sklearn.neural_network import MLPClassifier
+
+    original = MLPClassifier._backprop
+
+    def interrupted(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    _mlp._checked_fast_pass.cache_clear()
+    monkeypatch.setattr(MLPClassifier, "_backprop", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        _mlp._fast_pass_usable()
+    monkeypatch.setattr(MLPClassifier, "_backprop", original)
+    assert _mlp._fast_pass_usable()  # checked afresh, not taken as a failure
 
 
 @pytest.mark.parametrize("n_classes", [2, 3])

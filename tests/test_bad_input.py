@@ -21,7 +21,7 @@ from sklr import (
     LRTunedSGDClassifier,
     LRTunedSGDRegressor,
 )
-from sklr.schedules import OneCycle, Warmup, WarmupStableDecay
+from sklr.schedules import OneCycle, Schedule, Warmup, WarmupStableDecay
 
 X_IRIS, Y_IRIS = load_iris(return_X_y=True)
 X = scale(X_IRIS)  # 150 x 4, three classes
@@ -69,6 +69,16 @@ def then_partial_fit(X_, y, **kw):
         est.partial_fit(X_, y, **kw)
 
     return call
+
+
+class _Negative(Schedule):
+    """A user's schedule that returns a bad factor."""
+
+    def __init__(self, value=-1.0):
+        self.value = value
+
+    def _factor(self, t, horizon):
+        return np.full_like(t, self.value)
 
 
 def case(id, make, call, exc, match, kind="fit"):
@@ -152,6 +162,49 @@ CASES = [
         fit(),
         ValueError,
         r"total_steps \(100\) exceeds the horizon",
+    ),
+    case(
+        "onecycle-total_steps<horizon",
+        lambda: sgd(schedule=OneCycle(total_steps=3), max_iter=10),
+        fit(),
+        ValueError,
+        r"total_steps \(3\) undercuts the horizon of the fit \(10 steps.*the last 7 steps "
+        "would train at about zero rate",
+    ),
+    case(
+        "schedule-with-negative-factors",
+        lambda: mlp(schedule=_Negative()),
+        fit(),
+        ValueError,
+        r"_Negative\(\) gave the factor -1\.0 at step 0; a schedule's factors must be finite",
+    ),
+    case(
+        "schedule-with-nan-factors",
+        lambda: sgd_reg(schedule=_Negative(value=np.nan)),
+        fit_reg(),
+        ValueError,
+        "gave the factor nan at step 0",
+    ),
+    case(
+        "mlp-regressor-loss='nope'",
+        lambda: mlp_reg(loss="nope"),
+        fit_reg(),
+        ValueError,
+        "'loss' parameter of LRTunedMLPRegressor",
+    ),
+    case(
+        "hidden_layer_sizes-with-0",
+        lambda: mlp(hidden_layer_sizes=(4, 0)),
+        fit(),
+        ValueError,
+        r"hidden_layer_sizes must be > 0, got \(4, 0\)",
+    ),
+    case(
+        "lrtuned-mlp-hidden_layer_sizes=-3",
+        lambda: LRTuned(MLPClassifier(hidden_layer_sizes=(-3,)), max_iter=3),
+        fit(),
+        ValueError,
+        "hidden_layer_sizes must be > 0",
     ),
     case(
         "warmup_steps>horizon",
@@ -243,6 +296,13 @@ CASES = [
         fit(with_value(X, 3, 1, np.inf)),
         ValueError,
         "Input X contains infinity",
+    ),
+    case(
+        "inf-in-y",
+        mlp_reg,
+        fit_reg(y=with_value(Y_REG[:, None], 7, 0, -np.inf).ravel()),
+        ValueError,
+        "Input y contains infinity",
     ),
     case(
         "NaN-in-y",

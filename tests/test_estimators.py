@@ -233,6 +233,10 @@ def test_grid_search_over_a_list_of_grids_with_different_schedule_parameters():
     assert len(search.cv_results_["params"]) == 6
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
     assert [state_of(step), state_of(cosine)] == before
+    # In parallel, the same scores.
+    parallel = GridSearchCV(pipe, grid, cv=3, n_jobs=2, error_score="raise").fit(X_CLF, Y_CLF)
+    scores = [s.cv_results_["mean_test_score"] for s in (search, parallel)]
+    assert np.array_equal(*scores)
     for params in search.cv_results_["params"]:
         est = clone(pipe).set_params(**clone(params, safe=False)).fit(X_CLF, Y_CLF)[-1]
         assert np.array_equal(est.lr_curve_, sklr.simulate(est.schedule, 6, lr=est.lr))

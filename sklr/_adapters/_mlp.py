@@ -13,13 +13,14 @@ network's own ``_backprop`` and the optimizer's ``update_params`` on the
 solver's mini-batches, without the solver's per-batch input checks;
 ``check_fast_pass`` verifies once per process that this trains bit for bit
 as ``partial_fit`` does on a set of small cases, or the epochs fall back to
-``partial_fit``. Supported range: the one
-pinned in ``pyproject.toml`` (scikit-learn >=1.6,<1.10).
+``partial_fit``. Supported range: the one pinned in ``pyproject.toml``
+(scikit-learn >=1.9,<1.10, the versions sklr is tested on).
 """
 
 import copy
 import functools
 import itertools
+import threading
 import warnings
 
 import numpy as np
@@ -70,6 +71,10 @@ class MLPAdapter(Adapter):
                 f"solver={self.model.solver!r} has no learning rate to schedule; "
                 "use solver='sgd' or solver='adam'."
             )
+        # The network's own fit checks this; sklr sets the network up without it.
+        sizes = self.model.hidden_layer_sizes
+        if np.any(np.asarray(list(sizes) if np.iterable(sizes) else [sizes]) <= 0):
+            raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes!r}.")
         self.model.set_params(
             learning_rate="constant",
             max_iter=1,
@@ -138,17 +143,7 @@ class MLPAdapter(Adapter):
         else:
             self.model.random_state = seed
             kwargs = {} if isinstance(self.model, MLPRegressor) else {"classes": classes}
-            with warnings.catch_warnings():
-                # A mini-batch larger than the rows is clipped, and scikit-learn
-                # warns at every pass; the estimator has said so once.
-                warnings.filterwarnings("ignore", "Got `batch_size`", UserWarning)
-                # The solver catches Ctrl-C and only warns, leaving half an
-                # epoch behind: it stops the fit here, as in the fast pass.
-                warnings.filterwarnings("error", "Training interrupted by user", UserWarning)
-                try:
-                    self.model.partial_fit(X, y, sample_weight=sample_weight, **kwargs)
-                except UserWarning as exc:
-                    raise KeyboardInterrupt(str(exc)) from None
+            _partial_fit(self.model, X, y, sample_weight=sample_weight, **kwargs)
             loss = float(self.model.loss_)
         # The network only reads the last value of its loss_curve_; the
         # engine keeps the history (and hands it back, see finish). A list
@@ -185,6 +180,18 @@ def _rescale_velocities(optimizer, old, lr):
     elif hasattr(optimizer, "sklr_momentum"):  # from 0
         optimizer.velocities = [m * lr for m in optimizer.sklr_momentum]
         del optimizer.sklr_momentum
+
+
+def _partial_fit(m, X, y, **kwargs):
+    """``m.partial_fit``, stopped by Ctrl-C.
+
+    The solver catches KeyboardInterrupt, warns, and returns with half an
+    epoch trained (and its epoch count still 0); here the interrupt goes on,
+    as in the fast pass, so that the engine drops or rewinds that epoch.
+    """
+    m.partial_fit(X, y, **kwargs)
+    if m.n_iter_ == 0:
+        raise KeyboardInterrupt("Training interrupted by user.")
 
 
 def _initialize(m, X, y, classes, seed):
@@ -323,13 +330,25 @@ def _epoch(m, X, Y, sample_weight, activations, deltas, coef_grads, intercept_gr
     # which configure makes unreachable.)
 
 
-@functools.cache
+_CHECK_LOCK = threading.Lock()
+
+
 def _fast_pass_usable():
-    """Whether a fast pass equals ``partial_fit`` here (checked once per process)."""
+    """Whether a fast pass equals ``partial_fit`` here (checked once per process).
+
+    Under a lock: the check sets warning filters, which threads share.
+    """
+    with _CHECK_LOCK:
+        return _checked_fast_pass()
+
+
+@functools.cache
+def _checked_fast_pass():
     try:
         check_fast_pass()
     except Exception as exc:  # any drift of the private solver reads as incompatible
-        warn_user(f"{exc} MLP epochs fall back to partial_fit (slower).", RuntimeWarning)
+        reason = str(exc).rstrip(".")
+        warn_user(f"{reason}. MLP epochs fall back to partial_fit (slower).", RuntimeWarning)
         return False
     return True
 
@@ -338,9 +357,10 @@ def check_fast_pass():
     """Raise unless a fast pass gives bit for bit what ``partial_fit`` gives.
 
     On tiny classification (binary and 3-class) and regression problems,
-    with sample weights, for both solvers; with a short last mini-batch, the
-    'auto' and a clipped mini-batch, without shuffling, with two hidden
-    layers, on sparse input and in float32.
+    with and without sample weights, for both solvers; with a short last
+    mini-batch, the 'auto' and a clipped mini-batch, without shuffling, with
+    two hidden layers, on sparse input and in float32. A Ctrl-C during the
+    check stops it (and is not taken for a difference).
     """
     from scipy import sparse
     from sklearn.neural_network import MLPClassifier
@@ -361,25 +381,27 @@ def check_fast_pass():
             {"shuffle": False, "hidden_layer_sizes": (5, 4)},
         ),
         (MLPRegressor, sparse.csr_matrix(X), y_reg, {}, {"nesterovs_momentum": False}),
-        (MLPRegressor, X.astype(np.float32), y_reg.astype(np.float32), {}, {}),
+        # float32 rows: with float32 targets, in one clipped mini-batch; with
+        # float64 targets and weights, as the engine hands them over.
         (MLPRegressor, X.astype(np.float32), y_reg.astype(np.float32), {}, {"batch_size": 64}),
+        (MLPRegressor, X.astype(np.float32), y_reg, {}, {}),
     ]
     for solver in ("sgd", "adam"):
-        for cls, X, y, kwargs, options in cases:
+        for i, (cls, X, y, kwargs, options) in enumerate(cases):
             options = {"hidden_layer_sizes": (5,), "batch_size": 16, **options}
             options["solver"] = solver
-            weights = sw.astype(X.dtype)  # as the engine hands them over
             base = cls(**options, random_state=0)
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", "Got `batch_size`", UserWarning)
-                _compare_passes(cls, base, options, X, y, weights, kwargs)
+                # With and without sample weights, every other case.
+                _compare_passes(cls, base, options, X, y, sw if i % 2 else None, kwargs)
 
 
 def _compare_passes(cls, base, options, X, y, sw, kwargs):
-    base.partial_fit(X, y, **kwargs)
+    _partial_fit(base, X, y, **kwargs)
     slow, fast = copy.deepcopy(base), copy.deepcopy(base)
     slow.random_state = 7
-    slow.partial_fit(X, y, sample_weight=sw, **kwargs)
+    _partial_fit(slow, X, y, sample_weight=sw, **kwargs)
     _fast_pass(fast, X, _encoded_targets(fast, y), sw, 7)
     _require_same(slow, fast, f"a fast MLP pass differs from partial_fit ({cls.__name__}")
     # A network initialised in place, then two fast passes, against
@@ -389,7 +411,7 @@ def _compare_passes(cls, base, options, X, y, sw, kwargs):
     state = _initialize(fast, X, y, kwargs.get("classes"), 3)
     for seed in (3, 4):
         slow.random_state = seed
-        slow.partial_fit(X, y, sample_weight=sw, **kwargs)
+        _partial_fit(slow, X, y, sample_weight=sw, **kwargs)
         _fast_pass(fast, X, _encoded_targets(fast, y), sw, seed, state)
         state = None
     _require_same(slow, fast, f"a network initialised in place trains differently ({cls.__name__}")
@@ -466,7 +488,7 @@ def check_lr_hook():
         # No momentum: a velocity carried from the first call would move the
         # weights even at rate 0.
         net = MLPRegressor(hidden_layer_sizes=(4,), solver=solver, momentum=0.0, random_state=0)
-        net.partial_fit(X, y)
+        _partial_fit(net, X, y)
         optimizer = net._optimizer
         name = _LIVE_LR.get(type(optimizer))
         frozen = _moved_after(net, optimizer, name, 0.0, X, y)
@@ -475,7 +497,7 @@ def check_lr_hook():
             raise RuntimeError(
                 f"scikit-learn {sklearn.__version__} changed how MLP's {solver!r} "
                 "optimizer stores its learning rate; sklr cannot schedule it. "
-                "Install a scikit-learn version in the supported range (>=1.6,<1.10)."
+                "Install a scikit-learn version in the supported range (>=1.9,<1.10)."
             )
     return True
 
@@ -485,5 +507,5 @@ def _moved_after(net, optimizer, name, lr, X, y):
         return False
     before = [w.copy() for w in net.coefs_]
     setattr(optimizer, name, lr)
-    net.partial_fit(X, y)
+    _partial_fit(net, X, y)
     return any(not np.array_equal(a, b) for a, b in zip(before, net.coefs_, strict=True))

@@ -12,7 +12,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from .._adapters import adapter_class
-from .._engine import Engine, split_validation
+from .._engine import NEGLIGIBLE_FACTOR, Engine, split_validation
 from ..finder import choose_lr
 from ..policies import ALIASES, Controller, policies_in, resolve
 
@@ -352,9 +352,18 @@ class LRTunedMixin:
                 "over the fit, or raise max_iter."
             )
         try:
-            schedule(np.arange(horizon), horizon=horizon)
+            plan = schedule(np.arange(horizon), horizon=horizon)
         except ValueError as exc:
             raise ValueError(f"schedule={schedule!r} cannot run over {where}: {exc}") from exc
+        if total is not None and total < horizon and plan[-1] < NEGLIGIBLE_FACTOR:
+            # Past its own total_steps the schedule holds its final factor: a
+            # fit that ran on at a rate of about 0 would train for nothing.
+            raise ValueError(
+                f"The schedule's total_steps ({total}) undercuts the horizon of the fit "
+                f"({where}), and past it the schedule holds the factor {plan[-1]:.3g}: "
+                f"the last {horizon - total} steps would train at about zero rate. Set "
+                "total_steps=None to plan over the fit, or lower max_iter."
+            )
         return schedule, horizon
 
     def _publish(self, engine):

@@ -500,9 +500,9 @@ class _FlatMLP(_Delegating, LRTunedBase):
         return super()._start_engine(X, y, classes, rng, lr, balanced_from)
 
 
-def _mlp_constraints(model_class):
+def _mlp_constraints(model_class, params=_MLP_SHARED):
     constraints = {
-        **_model_constraints(model_class, _MLP_SHARED),
+        **_model_constraints(model_class, params),
         **COMMON_CONSTRAINTS,
         "batch_size": [*_BATCH_SIZE, StrOptions({"auto"})],
     }
@@ -664,7 +664,7 @@ class LRTunedMLPRegressor(RegressorMixin, _FlatMLP):
 
     _model_class = MLPRegressor
     _model_params = ("loss", *_MLP_SHARED)
-    _parameter_constraints = _mlp_constraints(MLPRegressor)
+    _parameter_constraints = _mlp_constraints(MLPRegressor, _model_params)
 
     def __init__(
         self,

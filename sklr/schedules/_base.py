@@ -42,6 +42,14 @@ class Schedule(BaseEstimator):
         t = _check_steps(step)
         horizon = _check_horizon(horizon)
         factor = np.broadcast_to(np.asarray(self._factor(t, horizon), dtype=float), t.shape)
+        if not (np.isfinite(factor).all() and (factor >= 0).all()):
+            bad = ~(np.isfinite(factor) & (factor >= 0))
+            first = np.flatnonzero(bad.ravel())[0]
+            raise ValueError(
+                f"{self!r} gave the factor {factor.ravel()[first]} at step "
+                f"{t.ravel()[first]:g}; a schedule's factors must be finite and >= 0 "
+                "(the rate is lr * factor)."
+            )
         return float(factor) if factor.ndim == 0 else factor.copy()
 
     def _check_params(self):
