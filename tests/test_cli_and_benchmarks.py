@@ -2,6 +2,9 @@
 
 import importlib.util
 import pathlib
+import re
+
+import pytest
 
 from sklr.__main__ import DEMO_SCHEDULES, format_table, main, run_demo
 
@@ -20,8 +23,22 @@ def test_demo_trains_every_model_under_every_schedule():
     assert len(rows) == 2 * len(DEMO_SCHEDULES)
     assert all(r["test accuracy"] > 0.9 for r in rows)
     assert {r["schedule"] for r in rows} == set(DEMO_SCHEDULES)
-    table = format_table(rows)
-    assert "one-cycle" in table and "test acc" in table
+    for r in rows:
+        assert r["epochs"] == 30 and r["fit seconds"] > 0 and r["final lr"] > 0
+    # One header row, a rule, and one line per fit with every column filled.
+    lines = format_table(rows).splitlines()
+    assert lines[0].split() == [
+        "model",
+        "schedule",
+        "final",
+        "lr",
+        "epochs",
+        "test",
+        "acc",
+        "fit",
+        "s",
+    ]
+    assert len(lines) == 2 + len(rows) and "one-cycle" in "\n".join(lines)
 
 
 def test_demo_command_prints_the_table(capsys):
@@ -35,3 +52,20 @@ def test_overhead_benchmark_runs(tmp_path):
     rows = bench.measure(quick=True, repeats=1, epochs=2)
     assert len(rows) == 10 and all(r["ratio"] > 0 for r in rows)
     assert bench.to_markdown(rows).count("\n") == 12
+
+
+def readme_examples():
+    """The README's Python examples that are not doctests (those run as doctests)."""
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    return [b for b in blocks if not b.lstrip().startswith(">>>")]
+
+
+@pytest.mark.parametrize("code", readme_examples(), ids=lambda code: code.splitlines()[0])
+def test_readme_example_runs(code, monkeypatch):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    monkeypatch.setattr(plt, "show", lambda: None)
+    exec(compile(code, "README.md", "exec"), {})
+    plt.close("all")
