@@ -965,6 +965,10 @@ def test_a_million_fold_drop_freezes_the_weights(name):
         X, y = data_for(est)
         snaps = stream(est, X, y, 10, snapshot_after=(5, 10))
         moved[label] = np.abs(snaps[10] - snaps[5]).max()
+        # A fit of 5 and of 10 epochs takes the same steps as the stream.
+        for n in (5, 10):
+            fitted = make(schedule=schedule, max_iter=n, random_state=0).fit(X, y)
+            assert np.array_equal(weights(fitted), snaps[n])
     assert moved["constant"] > 1e-3
     assert moved["drop"] < 1e-3 * moved["constant"], moved
 
@@ -978,6 +982,8 @@ def test_schedules_that_differ_only_later_agree_until_then(name):
         est = make(schedule=schedule, max_iter=10, random_state=0)
         X, y = data_for(est)
         runs.append(stream(est, X, y, 10, snapshot_after=(4, 10)))
+        fitted = make(schedule=schedule, max_iter=10, random_state=0).fit(X, y)
+        assert np.array_equal(weights(fitted), runs[-1][10])
     assert np.array_equal(runs[0][4], runs[1][4])
     assert not np.allclose(runs[0][10], runs[1][10], rtol=0, atol=1e-8)
 
