@@ -5,6 +5,7 @@ from numbers import Integral
 import numpy as np
 
 from .policies import resolve
+from .schedules._base import check_factors
 
 
 def simulate(schedule, n_steps: int, lr: float = 1.0) -> np.ndarray:
@@ -46,4 +47,7 @@ def simulate(schedule, n_steps: int, lr: float = 1.0) -> np.ndarray:
         raise ValueError(f"n_steps must be a positive integer, got {n_steps!r}.")
     if not np.isfinite(lr) or lr <= 0:
         raise ValueError(f"lr must be a finite float > 0, got {lr!r}.")
-    return lr * schedule(np.arange(n_steps), horizon=n_steps)
+    steps = np.arange(n_steps)
+    factors = schedule(steps, horizon=n_steps)
+    check_factors(factors, steps, schedule)
+    return lr * factors

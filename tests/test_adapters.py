@@ -236,6 +236,21 @@ def test_ctrl_c_during_the_fast_pass_check_stops_it_and_is_not_a_difference(monk
     assert _mlp._fast_pass_usable()  # checked afresh, not taken as a failure
 
 
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_clipped_mlp_batch_is_warned_of_once(monkeypatch, fast):
+    import warnings
+
+    from sklr import LRTunedMLPClassifier
+
+    X, y = make_classification(60, 5, n_informative=3, random_state=0)
+    if not fast:
+        monkeypatch.setattr(_mlp, "_fast_pass_usable", lambda: False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        LRTunedMLPClassifier(hidden_layer_sizes=(4,), batch_size=500, max_iter=4).fit(X, y)
+    assert [str(w.message)[:30] for w in caught] == ["batch_size (500) is larger tha"]
+
+
 @pytest.mark.parametrize("n_classes", [2, 3])
 def test_mlp_fast_pass_trains_on_the_networks_own_target_encoding(n_classes):
     from sklearn.neural_network import MLPClassifier

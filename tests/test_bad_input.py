@@ -7,7 +7,7 @@ problem.
 
 import numpy as np
 import pytest
-from sklearn.base import is_classifier
+from sklearn.base import BaseEstimator, is_classifier
 from sklearn.datasets import load_iris
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression, Perceptron, SGDClassifier, SGDRegressor
@@ -21,6 +21,7 @@ from sklr import (
     LRTunedSGDClassifier,
     LRTunedSGDRegressor,
 )
+from sklr.policies import ReduceOnPlateau
 from sklr.schedules import OneCycle, Schedule, Warmup, WarmupStableDecay
 
 X_IRIS, Y_IRIS = load_iris(return_X_y=True)
@@ -79,6 +80,13 @@ class _Negative(Schedule):
 
     def _factor(self, t, horizon):
         return np.full_like(t, self.value)
+
+
+class _DuckNegative(BaseEstimator):
+    """A callable with get_params, which sklr accepts as a schedule, giving a bad factor."""
+
+    def __call__(self, step, horizon=None):
+        return np.full(np.shape(step), -1.0)
 
 
 def case(id, make, call, exc, match, kind="fit"):
@@ -177,6 +185,20 @@ CASES = [
         fit(),
         ValueError,
         r"_Negative\(\) gave the factor -1\.0 at step 0; a schedule's factors must be finite",
+    ),
+    case(
+        "policy-around-onecycle-total_steps<horizon",
+        lambda: mlp(schedule=ReduceOnPlateau(OneCycle(total_steps=2)), max_iter=6),
+        fit(),
+        ValueError,
+        r"OneCycle\(total_steps=2\): its total_steps \(2\) undercuts the horizon",
+    ),
+    case(
+        "duck-typed-schedule-with-negative-factors",
+        lambda: sgd(schedule=_DuckNegative()),
+        fit(),
+        ValueError,
+        r"_DuckNegative\(\) gave the factor -1\.0 at step 0",
     ),
     case(
         "schedule-with-nan-factors",

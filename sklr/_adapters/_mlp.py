@@ -143,7 +143,15 @@ class MLPAdapter(Adapter):
         else:
             self.model.random_state = seed
             kwargs = {} if isinstance(self.model, MLPRegressor) else {"classes": classes}
-            _partial_fit(self.model, X, y, sample_weight=sample_weight, **kwargs)
+            size = self.model.batch_size
+            if size != "auto" and size > X.shape[0]:
+                # Clipped as the solver would clip it, without its warning at
+                # every pass (the estimator warns once).
+                self.model.batch_size = X.shape[0]
+            try:
+                _partial_fit(self.model, X, y, sample_weight=sample_weight, **kwargs)
+            finally:
+                self.model.batch_size = size
             loss = float(self.model.loss_)
         # The network only reads the last value of its loss_curve_; the
         # engine keeps the history (and hands it back, see finish). A list
@@ -336,8 +344,11 @@ _CHECK_LOCK = threading.Lock()
 def _fast_pass_usable():
     """Whether a fast pass equals ``partial_fit`` here (checked once per process).
 
-    Under a lock: the check sets warning filters, which threads share.
+    The first check runs under a lock, so that threads starting at once do
+    not run it side by side (it sets warning filters, which threads share).
     """
+    if _checked_fast_pass.cache_info().currsize:
+        return _checked_fast_pass()
     with _CHECK_LOCK:
         return _checked_fast_pass()
 

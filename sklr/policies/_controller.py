@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..schedules import SCHEDULE_ALIASES, Schedule, make_schedule
+from ..schedules._base import check_factors
 from ._policies import POLICY_ALIASES, Policy
 
 ALIASES = {**SCHEDULE_ALIASES, **POLICY_ALIASES}
@@ -71,7 +72,7 @@ class Controller:
         self.horizon = horizon
         self.states = []
         self.live = bind(schedule, self.states)
-        self.plan = None if self.states else self.live(np.arange(horizon), horizon=horizon)
+        self.plan = None if self.states else self._evaluate(0, horizon)
 
     @property
     def may_reject(self):
@@ -81,7 +82,14 @@ class Controller:
         """Factors of steps ``start .. start + n - 1``."""
         if self.plan is not None and start + n <= self.horizon:
             return self.plan[start : start + n]
-        return np.atleast_1d(self.live(np.arange(start, start + n), horizon=self.horizon))
+        return self._evaluate(start, n)
+
+    def _evaluate(self, start, n):
+        steps = np.arange(start, start + n)
+        factors = np.atleast_1d(self.live(steps, horizon=self.horizon))
+        # Any callable with get_params may be a schedule: check what it gives.
+        check_factors(factors, steps, self.live)
+        return factors
 
     def new_data(self, metrics):
         """Tell every policy that a stream brought new rows (``metrics``: at current weights)."""

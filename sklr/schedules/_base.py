@@ -42,14 +42,7 @@ class Schedule(BaseEstimator):
         t = _check_steps(step)
         horizon = _check_horizon(horizon)
         factor = np.broadcast_to(np.asarray(self._factor(t, horizon), dtype=float), t.shape)
-        if not (np.isfinite(factor).all() and (factor >= 0).all()):
-            bad = ~(np.isfinite(factor) & (factor >= 0))
-            first = np.flatnonzero(bad.ravel())[0]
-            raise ValueError(
-                f"{self!r} gave the factor {factor.ravel()[first]} at step "
-                f"{t.ravel()[first]:g}; a schedule's factors must be finite and >= 0 "
-                "(the rate is lr * factor)."
-            )
+        check_factors(factor, t, self)
         return float(factor) if factor.ndim == 0 else factor.copy()
 
     def _check_params(self):
@@ -70,6 +63,19 @@ class Schedule(BaseEstimator):
                 "horizon=... (an estimator passes its own number of steps)."
             )
         return horizon
+
+
+def check_factors(factors, steps, schedule):
+    """Raise unless every factor ``schedule`` gave at ``steps`` is finite and >= 0."""
+    factors = np.asarray(factors, dtype=float)
+    if np.isfinite(factors).all() and (factors >= 0).all():
+        return
+    first = np.flatnonzero(~(np.isfinite(factors) & (factors >= 0)).ravel())[0]
+    step = np.broadcast_to(steps, factors.shape).ravel()[first]
+    raise ValueError(
+        f"{schedule!r} gave the factor {factors.ravel()[first]} at step {int(step)}; "
+        "a schedule's factors must be finite and >= 0 (the rate is lr * factor)."
+    )
 
 
 def _check_steps(step):
