@@ -187,6 +187,34 @@ def test_lr_auto_keeps_its_choice_and_the_race():
     assert clone(est).get_params()["lr"] == "auto"
 
 
+def test_lr_auto_races_per_batch_fits_with_batches_larger_than_a_racers_rows():
+    # Each racer trains on a sixth of the rows (about 70 here), fewer than one
+    # mini-batch of the fit: it takes them as one batch instead of failing.
+    X, y = CANCER
+    est = LRTunedSGDClassifier(
+        lr="auto", step_every="batch", batch_size=128, max_iter=4, random_state=0
+    ).fit(X, y)
+    assert all(np.isfinite(score) for score in est.lr_finder_.race.values())
+
+
+def test_lr_auto_says_when_the_schedule_cannot_be_raced():
+    from sklr.schedules import OneCycle
+
+    X, y = CANCER
+    n_batches = -(-X.shape[0] // 128)
+    est = LRTunedSGDClassifier(
+        lr="auto",
+        schedule=OneCycle(total_steps=4 * n_batches),  # the whole fit's steps
+        step_every="batch",
+        batch_size=128,
+        max_iter=4,
+    )
+    with pytest.raises(
+        ValueError, match="lr='auto' races each candidate rate on .* Pass a float lr"
+    ):
+        est.fit(X, y)
+
+
 def test_lr_auto_partial_fit_chooses_on_the_first_chunk():
     X, y = CANCER
     est = LRTunedSGDClassifier(loss="log_loss", lr="auto", random_state=0)

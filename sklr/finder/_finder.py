@@ -7,7 +7,7 @@ from sklearn.base import clone, is_classifier
 from sklearn.utils import check_random_state
 
 from .._adapters import adapter_class
-from .._engine import split_validation
+from .._engine import DivergenceError, split_validation
 from ..policies import resolve
 
 #: Loss smoothing of the range test (fastai's exponential moving average).
@@ -397,13 +397,25 @@ def choose_lr(est, X, y, sample_weight, classes, rng):
         racer = _as_sklr(est).set_params(
             lr=lr, random_state=seed, early_stopping=False, verbose=0, on_divergence="rollback"
         )
+        if isinstance(racer.batch_size, int) and racer.batch_size > len(rows):
+            # A racer trains on a share of the rows, which may hold fewer
+            # than one mini-batch of the fit: one batch of all of them.
+            racer.set_params(batch_size=len(rows))
         try:
             racer.fit(X_tr[rows], y_tr[rows], sample_weight=sw)
             # The held-out objective, not accuracy: on a small held-out part
             # accuracy ties between most candidates and picks at random.
             scores[lr] = -racer._engine.adapter.objective(*validation)
-        except ValueError:
+        except DivergenceError:
             scores[lr] = -np.inf
+        except ValueError as exc:
+            # Not the rate: the set-up, which no candidate could race under.
+            raise ValueError(
+                f"lr='auto' races each candidate rate on {len(rows)} of the "
+                f"{X.shape[0]} rows, which a fit with step_every={est.step_every!r} takes "
+                f"in fewer steps than the whole fit: {exc} Pass a float lr, or a schedule "
+                "planned over the fit (total_steps=None)."
+            ) from exc
         if not np.isfinite(scores[lr]):
             scores[lr] = -np.inf
     result.race = scores
