@@ -210,7 +210,7 @@ def test_lr_auto_says_when_the_schedule_cannot_be_raced():
         max_iter=4,
     )
     with pytest.raises(
-        ValueError, match="lr='auto' races each candidate rate on .* Pass a float lr"
+        ValueError, match=r"lr='auto' cannot race .*\(each racer trains on .* Pass a float lr"
     ):
         est.fit(X, y)
 

@@ -409,12 +409,15 @@ def choose_lr(est, X, y, sample_weight, classes, rng):
         except DivergenceError:
             scores[lr] = -np.inf
         except ValueError as exc:
-            # Not the rate: the set-up, which no candidate could race under.
+            # Not the rate: the set-up. Per epoch, the fit itself would fail
+            # the same way; per batch, a racer takes fewer steps than the fit.
+            if est.step_every != "batch":
+                raise
             raise ValueError(
-                f"lr='auto' races each candidate rate on {len(rows)} of the "
-                f"{X.shape[0]} rows, which a fit with step_every={est.step_every!r} takes "
-                f"in fewer steps than the whole fit: {exc} Pass a float lr, or a schedule "
-                "planned over the fit (total_steps=None)."
+                f"lr='auto' cannot race candidate rates under this set-up (each racer "
+                f"trains on {len(rows)} of the {X.shape[0]} rows, in fewer steps than the "
+                f"fit): {exc} Pass a float lr, or a schedule planned over the fit "
+                "(total_steps=None)."
             ) from exc
         if not np.isfinite(scores[lr]):
             scores[lr] = -np.inf
