@@ -208,6 +208,13 @@ CASES = [
         "gave the factor nan at step 0",
     ),
     case(
+        "multilabel-y-mlp-classifier",
+        mlp,
+        fit(y=np.c_[Y == 0, Y == 1].astype(int)),
+        ValueError,
+        r"takes one label per sample; y has shape \(150, 2\) \(multilabel",
+    ),
+    case(
         "mlp-regressor-loss='nope'",
         lambda: mlp_reg(loss="nope"),
         fit_reg(),
@@ -585,3 +592,32 @@ def test_failed_partial_fit_leaves_a_fitted_estimator_as_it_was(name, bad_call):
     est.partial_fit(X, Y)
     reference = FITTED[name]().fit(X, Y).partial_fit(X, Y)
     assert_same(outputs(est), outputs(reference))
+
+
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (
+            lambda: sgd(early_stopping=True, n_iter_no_change=2),
+            "early_stopping=True needs a held-out split and is not available with partial_fit",
+        ),
+        (
+            lambda: mlp(early_stopping=True, restore_best=True),
+            "early_stopping=True needs a held-out split",
+        ),
+        (
+            lambda: sgd(schedule=ReduceOnPlateau(monitor="val_score")),
+            "monitor='val_score' needs a held-out split, which partial_fit does not have",
+        ),
+    ],
+    ids=["sgd-early-stopping", "mlp-early-stopping", "val-score-policy"],
+)
+def test_partial_fit_after_a_fit_with_held_out_rows_is_refused(make, match):
+    # The stream would go on without the held-out rows the fit had (its
+    # validation scores falling behind its epochs); scikit-learn's models
+    # refuse partial_fit with early_stopping=True too.
+    est = make().fit(X, Y)
+    before = outputs(est)
+    with pytest.raises(ValueError, match=match):
+        est.partial_fit(X, Y)
+    assert_same(outputs(est), before)

@@ -1296,3 +1296,19 @@ def test_sgd_order_free_when_distinct_rows_share_a_projection():
         return LRTunedSGDClassifier(lr=1e-12, max_iter=3, random_state=0).fit(X[rows], y[rows])
 
     np.testing.assert_array_equal(fit(np.arange(40)).coef_, fit(swapped).coef_)
+
+
+@pytest.mark.parametrize(
+    "est",
+    [LRTunedSGDClassifier(loss="hinge"), LRTuned(SGDClassifier(loss="hinge"))],
+    ids=["named", "lrtuned"],
+)
+def test_a_missing_method_says_why_as_the_wrapped_model_does(est):
+    assert not hasattr(est, "predict_proba")
+    with pytest.raises(AttributeError) as info:
+        est.predict_proba(X_CLF)
+    causes, exc = [], info.value
+    while exc is not None:
+        causes.append(str(exc))
+        exc = exc.__cause__
+    assert "probability estimates are not available for loss='hinge'" in causes

@@ -224,8 +224,12 @@ class LRTunedMixin:
     def _monitors_validation(self):
         return any(p.monitor == "val_score" for p in policies_in(resolve(self.schedule)))
 
-    def _start_stream(self, X, y, sample_weight, classes):
-        self._validate_params()
+    def _check_streamable(self):
+        """Raise if the settings need what no partial_fit call has: held-out rows.
+
+        Also after a ``fit`` that had them: the stream would go on without
+        (as scikit-learn's models, partial_fit refuses early_stopping=True).
+        """
         if self.early_stopping:
             raise ValueError(
                 "early_stopping=True needs a held-out split and is not available "
@@ -236,6 +240,10 @@ class LRTunedMixin:
                 "A policy with monitor='val_score' needs a held-out split, which "
                 "partial_fit does not have; use monitor='loss' or fit."
             )
+
+    def _start_stream(self, X, y, sample_weight, classes):
+        self._validate_params()
+        self._check_streamable()
         if getattr(self._make_model(), "class_weight", None) == "balanced":
             raise ValueError(
                 "class_weight 'balanced' is not supported for partial_fit: a stream's "
@@ -254,6 +262,7 @@ class LRTunedMixin:
         return self._publish(engine)
 
     def _continue_stream(self, X, y, sample_weight, classes):
+        self._check_streamable()
         self._check_unchanged_params()
         if sp.issparse(getattr(self.estimator_, "coef_", None)):
             raise ValueError(
@@ -413,6 +422,10 @@ class LRTunedMixin:
         for name in engine.adapter.public_attributes:
             if hasattr(model, name):
                 setattr(self, name, getattr(model, name))
+        if hasattr(self, "feature_names_in_"):
+            # The model trained on arrays; as the fitted scikit-learn model it
+            # stands for, it knows the columns' names.
+            model.feature_names_in_ = self.feature_names_in_
         return self
 
     # -- validation ------------------------------------------------------------
@@ -421,6 +434,12 @@ class LRTunedMixin:
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        shape = getattr(y, "shape", ())  # (not np.shape: y may be any array-like)
+        if is_classifier(self) and len(shape) == 2 and shape[1] > 1:
+            raise ValueError(
+                f"{type(self).__name__} takes one label per sample; y has shape {shape} "
+                "(multilabel or multi-output targets), which is not supported."
             )
         X, y = validate_data(
             self,

@@ -47,8 +47,17 @@ def _mlp_batch_size(est, batch_size, n_samples):
 
 
 def _has(name):
-    """True when the (unfitted) wrapped model offers method ``name``."""
-    return lambda self: hasattr(self._make_model(), name)
+    """True when the (unfitted) wrapped model offers method ``name``.
+
+    Else the wrapped model's AttributeError, whose cause says why (say,
+    ``loss='hinge'`` has no probabilities): ``available_if`` chains it.
+    """
+
+    def check(self):
+        getattr(self._make_model(), name)
+        return True
+
+    return check
 
 
 class _Delegating:
