@@ -12,7 +12,7 @@ from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
 from sklearn.linear_model import SGDClassifier
 from sklearn.preprocessing import StandardScaler
 
-from sklr import LRTunedMLPClassifier, LRTunedSGDClassifier, LRTunedSGDRegressor, lr_find
+from sklr import LRTuned, LRTunedMLPClassifier, LRTunedSGDClassifier, LRTunedSGDRegressor, lr_find
 from sklr.finder import RACE_MULTIPLIERS, edge, minimum, steepest, valley
 from sklr.finder._finder import EDGE_FACTOR, SMOOTHING
 
@@ -187,13 +187,20 @@ def test_lr_auto_keeps_its_choice_and_the_race():
     assert clone(est).get_params()["lr"] == "auto"
 
 
-def test_lr_auto_races_per_batch_fits_with_batches_larger_than_a_racers_rows():
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: LRTunedSGDClassifier(lr="auto", step_every="batch", batch_size=128),
+        lambda: LRTunedSGDClassifier(lr="auto", step_every="batch", batch_size=np.int64(128)),
+        lambda: LRTuned(SGDClassifier(), lr="auto", step_every="batch"),  # 256 by default
+    ],
+    ids=["named", "numpy-int", "lrtuned-default"],
+)
+def test_lr_auto_races_per_batch_fits_with_batches_larger_than_a_racers_rows(make):
     # Each racer trains on a sixth of the rows (about 70 here), fewer than one
     # mini-batch of the fit: it takes them as one batch instead of failing.
     X, y = CANCER
-    est = LRTunedSGDClassifier(
-        lr="auto", step_every="batch", batch_size=128, max_iter=4, random_state=0
-    ).fit(X, y)
+    est = make().set_params(max_iter=4, random_state=0).fit(X, y)
     assert all(np.isfinite(score) for score in est.lr_finder_.race.values())
 
 
@@ -210,7 +217,8 @@ def test_lr_auto_says_when_the_schedule_cannot_be_raced():
         max_iter=4,
     )
     with pytest.raises(
-        ValueError, match=r"lr='auto' cannot race .*\(each racer trains on .* Pass a float lr"
+        ValueError,
+        match=r"lr='auto' could not race any candidate rate.*Pass a float lr, or a schedule",
     ):
         est.fit(X, y)
 

@@ -224,6 +224,10 @@ class LRTunedMixin:
     def _monitors_validation(self):
         return any(p.monitor == "val_score" for p in policies_in(resolve(self.schedule)))
 
+    def _requested_batch_size(self):
+        """The mini-batch asked for (an int or 'auto'), before it is checked against the data."""
+        return self.batch_size
+
     def _check_streamable(self):
         """Raise if the settings need what no partial_fit call has: held-out rows.
 
@@ -233,12 +237,13 @@ class LRTunedMixin:
         if self.early_stopping:
             raise ValueError(
                 "early_stopping=True needs a held-out split and is not available "
-                "with partial_fit; use fit, or set early_stopping=False."
+                "with partial_fit; use fit, or a stream started with early_stopping=False."
             )
         if self._monitors_validation():
             raise ValueError(
                 "A policy with monitor='val_score' needs a held-out split, which "
-                "partial_fit does not have; use monitor='loss' or fit."
+                "partial_fit does not have; use fit, or a stream started with "
+                "monitor='loss'."
             )
 
     def _start_stream(self, X, y, sample_weight, classes):
@@ -422,10 +427,6 @@ class LRTunedMixin:
         for name in engine.adapter.public_attributes:
             if hasattr(model, name):
                 setattr(self, name, getattr(model, name))
-        if hasattr(self, "feature_names_in_"):
-            # The model trained on arrays; as the fitted scikit-learn model it
-            # stands for, it knows the columns' names.
-            model.feature_names_in_ = self.feature_names_in_
         return self
 
     # -- validation ------------------------------------------------------------

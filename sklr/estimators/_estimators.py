@@ -920,10 +920,13 @@ class LRTuned(_Delegating, LRTunedBase):
             model.set_params(batch_size=self.batch_size)
         return model
 
+    def _requested_batch_size(self):
+        if self.batch_size is not None:
+            return self.batch_size
+        return self.estimator.batch_size if self._is_mlp() else 256
+
     def _batch_size(self, n_samples):
-        size = self.batch_size
-        if size is None:
-            size = self.estimator.batch_size if self._is_mlp() else 256
+        size = self._requested_batch_size()
         if self._is_mlp():
             return _mlp_batch_size(self, size, n_samples)
         if size == "auto":

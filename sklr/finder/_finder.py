@@ -1,6 +1,7 @@
 """The LR range test (``lr_find``) and the choice behind ``lr='auto'``."""
 
 from dataclasses import dataclass, field
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import clone, is_classifier
@@ -392,12 +393,13 @@ def choose_lr(est, X, y, sample_weight, classes, rng):
         rows = _cover_classes(rows, y_tr, classes)
     sw = None if sw_tr is None else sw_tr[rows]
     seed = int(rng.randint(np.iinfo(np.int32).max))
-    scores = {}
+    scores, failures = {}, []
     for lr in candidates:
         racer = _as_sklr(est).set_params(
             lr=lr, random_state=seed, early_stopping=False, verbose=0, on_divergence="rollback"
         )
-        if isinstance(racer.batch_size, int) and racer.batch_size > len(rows):
+        size = racer._requested_batch_size()
+        if isinstance(size, Integral) and size > len(rows):
             # A racer trains on a share of the rows, which may hold fewer
             # than one mini-batch of the fit: one batch of all of them.
             racer.set_params(batch_size=len(rows))
@@ -409,18 +411,23 @@ def choose_lr(est, X, y, sample_weight, classes, rng):
         except DivergenceError:
             scores[lr] = -np.inf
         except ValueError as exc:
-            # Not the rate: the set-up. Per epoch, the fit itself would fail
-            # the same way; per batch, a racer takes fewer steps than the fit.
-            if est.step_every != "batch":
-                raise
-            raise ValueError(
-                f"lr='auto' cannot race candidate rates under this set-up (each racer "
-                f"trains on {len(rows)} of the {X.shape[0]} rows, in fewer steps than the "
-                f"fit): {exc} Pass a float lr, or a schedule planned over the fit "
-                "(total_steps=None)."
-            ) from exc
+            # Not the rate but the racers' set-up (they train on a share of
+            # the rows, in fewer steps per batch): counted out, and reported
+            # if no candidate could race at all.
+            scores[lr] = -np.inf
+            failures.append(exc)
         if not np.isfinite(scores[lr]):
             scores[lr] = -np.inf
+    if len(failures) == len(candidates):
+        raise ValueError(
+            f"lr='auto' could not race any candidate rate, each on {len(rows)} of the "
+            f"{X.shape[0]} training rows: {failures[0]} Pass a float lr"
+            + (
+                ", or a schedule planned over the fit (total_steps=None)."
+                if est.step_every == "batch"
+                else "."
+            )
+        ) from failures[0]
     result.race = scores
     winner = max(candidates, key=lambda lr: (scores[lr], -lr))
     result.lr = winner * _update_correction(est, X_tr.shape[0] / len(rows))
