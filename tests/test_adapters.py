@@ -427,3 +427,13 @@ def test_sgd_objective_weights_each_one_vs_rest_problem():
     model.class_weight, model._expanded_class_weight = None, np.ones(3)
     unweighted = SGDAdapter(model, shuffle=False).objective(X, y, None)
     assert unweighted == pytest.approx(by_hand([1.0] * 3, np.ones(90)), rel=1e-12)
+
+
+def test_per_batch_steps_leave_the_networks_mini_batch_as_given():
+    from sklr import LRTunedMLPClassifier
+
+    X, y = make_classification(70, 5, n_informative=3, random_state=0)
+    est = LRTunedMLPClassifier(
+        hidden_layer_sizes=(4,), batch_size=32, step_every="batch", max_iter=2, random_state=0
+    ).fit(X, y)
+    assert est.estimator_.batch_size == 32  # not the last, short batch's 6

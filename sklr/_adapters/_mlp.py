@@ -122,9 +122,13 @@ class MLPAdapter(Adapter):
         return _objective(self.model, X, y, sample_weight)
 
     def batch_step(self, X, y, sample_weight, classes, seed):
-        # One update on all the rows, also for a short last batch (and no warning).
-        self.model.batch_size = X.shape[0]
-        return self.partial_fit(X, y, sample_weight, classes, seed)
+        # One update on all the rows, also for a short last batch (and no
+        # warning); the network keeps the mini-batch it was given.
+        size, self.model.batch_size = self.model.batch_size, X.shape[0]
+        try:
+            return self.partial_fit(X, y, sample_weight, classes, seed)
+        finally:
+            self.model.batch_size = size
 
     def partial_fit(self, X, y, sample_weight, classes, seed):
         """One pass of ``partial_fit``, without its input validation where that is verified.
