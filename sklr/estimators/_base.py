@@ -14,8 +14,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from .._adapters import adapter_class
 from .._engine import NEGLIGIBLE_FACTOR, Engine, split_validation
 from ..finder import choose_lr
-from ..policies import ALIASES, Controller, Policy, policies_in, resolve
-from ..schedules import Product
+from ..policies import ALIASES, Controller, parts_over_the_fit, policies_in, resolve
 
 #: Parameters every sklr estimator has, with sklr's meaning.
 COMMON_CONSTRAINTS = {
@@ -102,21 +101,6 @@ def balanced_class_weight(classes, y, sample_weight=None):
     present = totals > 0
     balanced[present] = total / (len(classes) * totals[present])
     return balanced
-
-
-def _over_the_fit(schedule):
-    """The parts of a schedule tree that run over the fit's own steps and horizon.
-
-    The schedule itself, and through policies and products (which evaluate
-    their parts at the same steps) the parts inside; not the parts of
-    ``Sequential`` or ``Warmup``, which run over shifted steps.
-    """
-    yield schedule
-    if isinstance(schedule, Policy):
-        yield from _over_the_fit(schedule.schedule)
-    elif isinstance(schedule, Product):
-        for part in schedule.schedules:
-            yield from _over_the_fit(part)
 
 
 class LRTunedMixin:
@@ -374,7 +358,7 @@ class LRTunedMixin:
     def _checked_schedule(self, schedule, horizon):
         """Evaluate the plan once so a schedule that cannot fit the run fails now."""
         where = f"{horizon} steps: max_iter={self.max_iter}, step_every={self.step_every!r}"
-        for part in _over_the_fit(schedule):
+        for part in parts_over_the_fit(schedule):
             self._check_total_steps(part, horizon, where)
         try:
             schedule(np.arange(horizon), horizon=horizon)
@@ -391,24 +375,21 @@ class LRTunedMixin:
         train for nothing.
         """
         total = getattr(part, "total_steps", None)
-        if total is None:
+        if total is None or total == horizon:
             return
-        what = f"{part!r}: its"
         remedy = (
             "Set total_steps=None to plan over the fit, or make the fit take total_steps steps"
         )
         if total > horizon:
             raise ValueError(
-                f"{what} total_steps ({total}) exceeds the horizon of the fit ({where}), so "
-                f"it would never complete. {remedy} (raise max_iter)."
+                f"{part!r}: its total_steps ({total}) exceeds the horizon of the fit "
+                f"({where}), so it would never complete. {remedy} (raise max_iter)."
             )
-        held = (
-            float(part(np.arange(total, horizon), horizon=horizon)[-1]) if total < horizon else 1
-        )
+        held = float(part(np.arange(total, horizon), horizon=horizon)[-1])
         if held < NEGLIGIBLE_FACTOR:
             raise ValueError(
-                f"{what} total_steps ({total}) undercuts the horizon of the fit ({where}), "
-                f"and past it the schedule holds the factor {held:.3g}: the last "
+                f"{part!r}: its total_steps ({total}) undercuts the horizon of the fit "
+                f"({where}), and past it the schedule holds the factor {held:.3g}: the last "
                 f"{horizon - total} steps would train at about zero rate. {remedy}."
             )
 

@@ -1,6 +1,6 @@
 """Feedback policies: schedules that listen to the loss or the validation score."""
 
-from ._controller import ALIASES, Controller, policies_in, resolve
+from ._controller import ALIASES, Controller, parts_over_the_fit, policies_in, resolve
 from ._policies import (
     ADAPTIVE_MIN_LR,
     POLICY_ALIASES,
@@ -21,6 +21,7 @@ __all__ = [
     "LiveState",
     "Policy",
     "ReduceOnPlateau",
+    "parts_over_the_fit",
     "policies_in",
     "resolve",
 ]

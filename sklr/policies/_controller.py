@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..schedules import SCHEDULE_ALIASES, Schedule, make_schedule
+from ..schedules import SCHEDULE_ALIASES, Product, Schedule, make_schedule
 from ..schedules._base import check_factors
 from ._policies import POLICY_ALIASES, Policy
 
@@ -19,6 +19,21 @@ def policies_in(schedule):
     found = []
     _walk(schedule, lambda s: found.append(s) if isinstance(s, Policy) else None)
     return found
+
+
+def parts_over_the_fit(schedule):
+    """The parts of a schedule tree that run over the fit's own steps and horizon.
+
+    The schedule itself, and through policies and products (which evaluate
+    their parts at the same steps) the parts inside; not the parts of
+    ``Sequential`` or ``Warmup``, which run over shifted steps.
+    """
+    yield schedule
+    if isinstance(schedule, Policy):
+        yield from parts_over_the_fit(schedule.schedule)
+    elif isinstance(schedule, Product):
+        for part in schedule.schedules:
+            yield from parts_over_the_fit(part)
 
 
 def _children(schedule):
