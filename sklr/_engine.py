@@ -20,7 +20,7 @@ After every epoch the engine checks, in this order:
 * (when the objective at the starting weights is positive: the
   perceptron's is 0 there, which leaves only the checks above)
   an objective at the end of the epoch above ``DIVERGENCE_FACTOR`` (10) times
-  the objective at the starting weights (zero weights for SGD, the initial
+  the objective at the starting weights (zeros or ``coef_init`` for SGD, the initial
   weights for an MLP), or back above that starting objective and above
   ``RISE_FACTOR`` (2) times the best epoch so far. For models that report a
   running loss (MLP: an average over the epoch's mini-batches) the end-of-epoch

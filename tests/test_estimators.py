@@ -1116,6 +1116,67 @@ def test_float32_sgd_equals_the_native_float32_fit():
     np.testing.assert_allclose(tuned.intercept_, native.intercept_, rtol=0, atol=1e-5)
 
 
+@pytest.mark.parametrize("average", [False, True])
+@pytest.mark.parametrize("problem", ["binary", "multiclass", "regression"])
+def test_sgd_fit_from_coef_init_trains_as_the_native_fit(problem, average):
+    """coef_init / intercept_init as scikit-learn's fit takes them, in its argument order."""
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 3)
+    if problem == "regression":
+        y, n_problems = X @ [1.0, -2.0, 0.5], 1
+        tuned_class, native_class = LRTunedSGDRegressor, SGDRegressor
+    else:
+        y = np.digitize(X[:, 0], [0.0] if problem == "binary" else [-0.5, 0.5])
+        n_problems = 1 if problem == "binary" else 3
+        tuned_class, native_class = LRTunedSGDClassifier, SGDClassifier
+    coef, intercept = rng.randn(n_problems, 3), rng.randn(n_problems)
+    if problem == "regression":
+        coef = coef.ravel()  # as SGDRegressor takes it
+    given = coef.copy(), intercept.copy()
+    params = dict(average=average, shuffle=False, random_state=0)
+    sw = np.ones(len(y))
+    tuned = tuned_class(lr=0.01, max_iter=4, **params).fit(X, y, coef, intercept, sw)
+    native = native_class(learning_rate="constant", eta0=0.01, max_iter=4, tol=None, **params)
+    native.fit(X, y, coef.copy(), intercept.copy(), sw)  # scikit-learn trains them in place
+    np.testing.assert_allclose(tuned.coef_, native.coef_, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(tuned.intercept_, native.intercept_, rtol=0, atol=1e-10)
+    assert np.array_equal(coef, given[0]) and np.array_equal(intercept, given[1])
+    from_zero = tuned_class(lr=0.01, max_iter=4, **params).fit(X, y)
+    assert not np.allclose(from_zero.coef_, tuned.coef_)
+    # LRTuned takes them by keyword, the same way.
+    wrapped = LRTuned(native_class(average=average), lr=0.01, max_iter=4, shuffle=False)
+    wrapped.fit(X, y, coef_init=coef, intercept_init=intercept)
+    np.testing.assert_array_equal(wrapped.coef_, tuned.coef_)
+
+
+def test_a_first_epoch_rollback_restarts_from_coef_init():
+    """A rollback of the first epoch brings back the starting weights, not zeros."""
+    rng = np.random.RandomState(0)
+    X, y = 100 * X_CLF, Y_CLF  # badly scaled: lr=100 diverges
+    n_classes = len(np.unique(y))
+    coef, intercept = 0.1 * rng.randn(n_classes, X.shape[1]), 0.1 * rng.randn(n_classes)
+    rolled = LRTunedSGDClassifier(lr=100.0, max_iter=1, random_state=0)
+    rolled.fit(X, y, coef, intercept)
+    assert rolled.lr_events_[0]["kind"] == "rollback"
+    settled = LRTunedSGDClassifier(lr=rolled.lr_curve_[0], max_iter=1, random_state=0)
+    settled.fit(X, y, coef, intercept)
+    assert settled.lr_events_ == []
+    np.testing.assert_array_equal(rolled.coef_, settled.coef_)
+    np.testing.assert_array_equal(rolled.intercept_, settled.intercept_)
+
+
+def test_lr_auto_starts_from_coef_init():
+    """The range test and the race start where the fit starts."""
+    rng = np.random.RandomState(0)
+    n_classes = len(np.unique(Y_CLF))
+    coef, intercept = 3.0 * rng.randn(n_classes, X_CLF.shape[1]), rng.randn(n_classes)
+    params = dict(lr="auto", max_iter=3, random_state=0)
+    start = LRTunedSGDClassifier(**params).fit(X_CLF, Y_CLF, coef, intercept)
+    zero = LRTunedSGDClassifier(**params).fit(X_CLF, Y_CLF)
+    assert start.lr_finder_.losses[0] != zero.lr_finder_.losses[0]
+    assert start.lr_finder_.race != zero.lr_finder_.race
+
+
 # -- regressions found while writing these tests ------------------------------------------
 
 

@@ -36,10 +36,28 @@ class Adapter:
     #: Whether training steps return the model's own (running) training loss.
     reports_loss = False
 
+    #: Validated ``(coef_init, intercept_init)`` the first step starts from,
+    #: or None: the model's own starting weights (see ``initial_weights``).
+    start_weights = None
+
     def __init__(self, model, *, shuffle):
         self.model = model
         self.shuffle = shuffle
         self.configure()
+
+    @staticmethod
+    def initial_weights(model, coef_init, intercept_init, n_features, classes, dtype):
+        """Check ``fit``'s ``coef_init`` / ``intercept_init`` for ``model``.
+
+        Returns what ``start_weights`` takes, or None when neither is given.
+        Here: neither may be given, the model draws its own starting weights.
+        """
+        if coef_init is None and intercept_init is None:
+            return None
+        raise ValueError(
+            f"coef_init and intercept_init are for the SGD models; {type(model).__name__} "
+            "draws its own starting weights from random_state. Leave them out."
+        )
 
     @staticmethod
     def training_data(X, y, sample_weight, classes=None, *, shuffle=True, repeat=True):

@@ -282,6 +282,44 @@ class SGDAdapter(Adapter):
         self._kernel_cache = (X, y, sample_weight, kernel)
         return kernel
 
+    @staticmethod
+    def initial_weights(model, coef_init, intercept_init, n_features, classes, dtype):
+        """Check ``coef_init`` / ``intercept_init`` as scikit-learn's ``fit`` takes them.
+
+        One row of coefficients and one intercept per binary problem (one per
+        class, or one for a binary classifier or a regressor); a single row
+        may also be given flat. Returns C-contiguous copies in the dtype of
+        the training data (the user's arrays are never trained in place), or
+        None when neither is given.
+        """
+        if coef_init is None and intercept_init is None:
+            return None
+        n_problems = 1 if classes is None or len(classes) == 2 else len(classes)
+        what = (
+            "one per class"
+            if n_problems > 1
+            else ("one for the positive class" if classes is not None else "one")
+        )
+        coef = intercept = None
+        if coef_init is not None:
+            coef = _checked_init("coef_init", coef_init, dtype)
+            shapes = {(n_problems, n_features)} | ({(n_features,)} if n_problems == 1 else set())
+            if coef.shape not in shapes:
+                raise ValueError(
+                    f"coef_init has shape {coef.shape}; expected ({n_problems}, {n_features}) "
+                    f"(rows of coefficients: {what}; columns: the {n_features} features)."
+                )
+            coef = coef.reshape(n_problems, n_features)
+        if intercept_init is not None:
+            intercept = _checked_init("intercept_init", intercept_init, dtype)
+            if intercept.size != n_problems or intercept.ndim > 1:
+                raise ValueError(
+                    f"intercept_init has shape {intercept.shape}; expected ({n_problems},) "
+                    f"({what})."
+                )
+            intercept = intercept.reshape(n_problems)
+        return coef, intercept
+
     def _initialize(self, X, y, classes):
         """Allocate the model's state as its first ``partial_fit`` does, without a step.
 
@@ -289,16 +327,25 @@ class SGDAdapter(Adapter):
         directly. Otherwise one row goes through ``partial_fit`` (which
         allocates coefficients, averaging buffers and class weights), then the
         learned values are reset to the fresh state: zeros and ``t_ = 1``.
+        Then ``start_weights`` (``coef_init`` / ``intercept_init``) are
+        written into the coefficients, in place, as scikit-learn's ``fit``
+        starts from them (the averaging buffers stay at zero).
         """
+        m = self.model
         if _kernel_usable():
-            allocate(self.model, X, y, classes, validated=True)
-            return
-        self.partial_fit(X[:1], y[:1], None, classes, seed=0)
-        for name in LEARNED_ARRAYS:
-            value = getattr(self.model, name, None)
-            if isinstance(value, np.ndarray):
-                value[...] = 0.0
-        self.model.t_ = 1.0
+            allocate(m, X, y, classes, validated=True)
+        else:
+            self.partial_fit(X[:1], y[:1], None, classes, seed=0)
+            for name in LEARNED_ARRAYS:
+                value = getattr(m, name, None)
+                if isinstance(value, np.ndarray):
+                    value[...] = 0.0
+            m.t_ = 1.0
+        coef, intercept = self.start_weights or (None, None)
+        if coef is not None:
+            m.coef_[...] = coef.reshape(m.coef_.shape)
+        if intercept is not None:
+            m.intercept_[...] = intercept
 
     def weights(self):
         if not hasattr(self.model, "coef_"):
@@ -318,7 +365,7 @@ class SGDAdapter(Adapter):
         return None
 
     def initial_objective(self, X, y, sample_weight, classes, seed):
-        """The objective at zero weights, where scikit-learn's SGD starts."""
+        """The objective where scikit-learn's SGD starts: zero weights, or ``coef_init``."""
         if not hasattr(self.model, "coef_"):
             self._initialize(X, y, classes)
         return self.objective(X, y, sample_weight)
@@ -389,6 +436,17 @@ class SGDAdapter(Adapter):
         else:
             per_row = np.where(targets > 0, expanded[:, None], 1.0)
         return per_row if sw is None else per_row * sw
+
+
+def _checked_init(name, value, dtype):
+    """A finite float copy of a starting-weights array."""
+    try:
+        array = np.array(value, dtype=dtype, order="C", copy=True)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be an array of numbers: {exc}") from exc
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinity; give finite starting weights.")
+    return array
 
 
 def _join_equal_rates(batches, lrs):

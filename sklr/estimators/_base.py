@@ -136,10 +136,14 @@ class LRTunedMixin:
         self : object
             The fitted estimator.
         """
+        return self._fit_from(X, y, sample_weight)
+
+    def _fit_from(self, X, y, sample_weight, coef_init=None, intercept_init=None):
+        """``fit``, from ``coef_init`` / ``intercept_init`` where the model takes them."""
         self._validate_params()
         self._forget_fit()
         try:
-            return self._fit(X, y, sample_weight)
+            return self._fit(X, y, sample_weight, (coef_init, intercept_init))
         except BaseException:
             self._forget_fit()
             raise
@@ -150,10 +154,12 @@ class LRTunedMixin:
             delattr(self, attr)
         self.__dict__.pop("_engine", None)
 
-    def _fit(self, X, y, sample_weight):
+    def _fit(self, X, y, sample_weight, init):
         X, y = self._validate_xy(X, y, reset=True)
         sample_weight = self._check_sample_weight(sample_weight, X)
         classes = self._check_classes(y, None)
+        model = self._make_model()
+        init = adapter_class(model).initial_weights(model, *init, X.shape[1], classes, X.dtype)
         rng = check_random_state(self.random_state)
         validation = None
         if self.early_stopping or self._monitors_validation():
@@ -172,8 +178,8 @@ class LRTunedMixin:
             )
         balanced_from = (y, sample_weight)
         X, y, sample_weight = self._training_rows(X, y, sample_weight, classes)
-        lr = self._resolve_lr(X, y, sample_weight, classes, rng)
-        engine = self._start_engine(X, y, classes, rng, lr, balanced_from=balanced_from)
+        lr = self._resolve_lr(X, y, sample_weight, classes, rng, init)
+        engine = self._start_engine(X, y, classes, rng, lr, balanced_from=balanced_from, init=init)
         stopping = (
             (self.n_iter_no_change, -np.inf if self.tol is None else self.tol, self.restore_best)
             if self.early_stopping
@@ -317,14 +323,18 @@ class LRTunedMixin:
             model.set_params(class_weight=dict(zip(classes, weights, strict=True)))
         return model
 
-    def _resolve_lr(self, X, y, sample_weight, classes, rng):
-        """The base rate: ``lr``, or with ``lr='auto'`` the one chosen on the training data."""
+    def _resolve_lr(self, X, y, sample_weight, classes, rng, init=None):
+        """The base rate: ``lr``, or with ``lr='auto'`` the one chosen on the training data.
+
+        ``init``: the checked starting weights of the fit, which the range
+        test and the race start from too.
+        """
         if self.lr != "auto":
             return float(self.lr)
-        self.lr_finder_ = choose_lr(self, X, y, sample_weight, classes, rng)
+        self.lr_finder_ = choose_lr(self, X, y, sample_weight, classes, rng, init=init)
         return self.lr_finder_.lr
 
-    def _start_engine(self, X, y, classes, rng, lr, balanced_from=None):
+    def _start_engine(self, X, y, classes, rng, lr, balanced_from=None, init=None):
         n_samples = X.shape[0]
         steps_per_epoch = 1
         batch_size = None
@@ -340,6 +350,7 @@ class LRTunedMixin:
             model = self._make_model_for(classes, *balanced_from)
         shuffle_in_model = self.shuffle and self.step_every == "epoch"
         adapter = adapter_class(model)(model, shuffle=shuffle_in_model)
+        adapter.start_weights = init
         self._engine = Engine(
             adapter,
             controller,

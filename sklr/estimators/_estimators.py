@@ -124,6 +124,33 @@ class _FlatSGD(_Delegating, LRTunedBase):
     def _batch_size(self, n_samples):
         return _check_batch_size(self.batch_size, n_samples)
 
+    def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):
+        """Train from scratch for ``max_iter`` epochs under the schedule.
+
+        The arguments are those of the scikit-learn model's ``fit``, in its order.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Targets.
+        coef_init : array-like of shape (n_problems, n_features), default=None
+            Coefficients to start from instead of zeros: one row per class,
+            or a single row (which may be given flat) for a binary
+            classifier or a regressor. Copied, never trained in place.
+        intercept_init : array-like of shape (n_problems,), default=None
+            Intercepts to start from instead of zeros.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit_from(X, y, sample_weight, coef_init, intercept_init)
+
 
 _SGD_SHARED = ("loss", "penalty", "alpha", "l1_ratio", "fit_intercept", "epsilon", "average")
 
@@ -504,9 +531,9 @@ class _FlatMLP(_Delegating, LRTunedBase):
     def _batch_size(self, n_samples):
         return _mlp_batch_size(self, self.batch_size, n_samples)
 
-    def _start_engine(self, X, y, classes, rng, lr, balanced_from=None):
+    def _start_engine(self, X, y, classes, rng, lr, balanced_from=None, init=None):
         self._batch_size(X.shape[0])
-        return super()._start_engine(X, y, classes, rng, lr, balanced_from)
+        return super()._start_engine(X, y, classes, rng, lr, balanced_from, init)
 
 
 def _mlp_constraints(model_class, params=_MLP_SHARED):
@@ -933,10 +960,10 @@ class LRTuned(_Delegating, LRTunedBase):
             return min(200, n_samples)
         return _check_batch_size(size, n_samples)
 
-    def _start_engine(self, X, y, classes, rng, lr, balanced_from=None):
+    def _start_engine(self, X, y, classes, rng, lr, balanced_from=None, init=None):
         if self._is_mlp():
             self._batch_size(X.shape[0])
-        return super()._start_engine(X, y, classes, rng, lr, balanced_from)
+        return super()._start_engine(X, y, classes, rng, lr, balanced_from, init)
 
     def _multi_output(self):
         return isinstance(self.estimator, MLPRegressor)
@@ -953,6 +980,32 @@ class LRTuned(_Delegating, LRTunedBase):
         if tags.classifier_tags is not None:
             tags.classifier_tags.multi_label = False
         return tags
+
+    def fit(self, X, y, sample_weight=None, *, coef_init=None, intercept_init=None):
+        """Train a fresh copy of ``estimator`` for ``max_iter`` epochs under the schedule.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples.
+        coef_init : array-like of shape (n_problems, n_features), default=None
+            SGD models only: coefficients to start from instead of zeros (see
+            :meth:`LRTunedSGDClassifier.fit`). Keyword-only: the SGD models
+            take ``sample_weight`` after it, the MLP models take no such
+            argument.
+        intercept_init : array-like of shape (n_problems,), default=None
+            SGD models only: intercepts to start from instead of zeros.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit_from(X, y, sample_weight, coef_init, intercept_init)
 
     def partial_fit(self, X, y, *, sample_weight=None, classes=None):
         """One epoch over ``(X, y)``, continuing the step counter and schedule.

@@ -270,13 +270,14 @@ def lr_find(
     )
 
 
-def sweep(est, X, y, sample_weight, classes, rng, *, start, end, num, method="edge"):
-    """The range test on validated data (see :func:`lr_find`)."""
+def sweep(est, X, y, sample_weight, classes, rng, *, start, end, num, method="edge", init=None):
+    """The range test on validated data (see :func:`lr_find`), from the weights ``init``."""
     rows = _sweep_rows(X.shape[0], num, rng)
     batch = max(1, -(-len(rows) // num))
     evaluation = _rows_of(X, y, sample_weight, np.sort(rows[:EVAL_ROWS]))
     model = est._make_model_for(classes, y, sample_weight)
     adapter = adapter_class(model)(model, shuffle=False)
+    adapter.start_weights = init
     lrs = np.geomspace(start, end, num)
     raw, smooth = [], []
     average, best = 0.0, np.inf
@@ -361,7 +362,7 @@ def _as_sklr(estimator):
     return LRTuned(without_replaced_settings(estimator), random_state=seed)
 
 
-def choose_lr(est, X, y, sample_weight, classes, rng):
+def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None):
     """The rate behind ``lr='auto'``: a range test, then a race under the schedule.
 
     1. The range test (:func:`lr_find`, 'edge') on the training data.
@@ -373,9 +374,13 @@ def choose_lr(est, X, y, sample_weight, classes, rng):
        (ties: the lower rate); ``race`` keeps the negated objectives.
 
     The race costs about one plain fit (its candidates share one fit's
-    rows x epochs), the range test about one epoch.
+    rows x epochs), the range test about one epoch. Both start from the
+    fit's starting weights ``init`` (checked ``coef_init`` / ``intercept_init``).
     """
-    result = sweep(est, X, y, sample_weight, classes, rng, start=1e-6, end=10.0, num=100)
+    result = sweep(
+        est, X, y, sample_weight, classes, rng, start=1e-6, end=10.0, num=100, init=init
+    )
+    from_init = {} if init is None else {"coef_init": init[0], "intercept_init": init[1]}
     candidates = [result.suggestion * m for m in RACE_MULTIPLIERS]
     (X_tr, y_tr, sw_tr), validation = split_validation(
         X,
@@ -404,7 +409,7 @@ def choose_lr(est, X, y, sample_weight, classes, rng):
             # than one mini-batch of the fit: one batch of all of them.
             racer.set_params(batch_size=len(rows))
         try:
-            racer.fit(X_tr[rows], y_tr[rows], sample_weight=sw)
+            racer.fit(X_tr[rows], y_tr[rows], sample_weight=sw, **from_init)
             # The held-out objective, not accuracy: on a small held-out part
             # accuracy ties between most candidates and picks at random.
             scores[lr] = -racer._engine.adapter.objective(*validation)
