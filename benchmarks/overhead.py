@@ -129,13 +129,13 @@ def cpu_seconds(make, X, y):
     return time.process_time() - start
 
 
-def measure(quick=False, repeats=None, epochs=None):
+def measure(quick=False, repeats=None, epochs=None, seed=0):
     repeats = repeats or (2 if quick else 15)
     epochs = epochs or (3 if quick else 20)
     if epochs < 2:
         raise ValueError(f"epochs={epochs}: at least 2 are needed to split setup from epochs.")
     rows = []
-    order_rng = np.random.RandomState(0)
+    order_rng = np.random.RandomState(seed)
     with threadpool_limits(1), warnings.catch_warnings():
         # The native MLP warns that it ran out of epochs, as it is asked to.
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -173,9 +173,9 @@ def measure(quick=False, repeats=None, epochs=None):
 def measure_in_processes(processes, repeats):
     """``measure()`` in ``processes`` fresh processes; every figure the median over them."""
     runs = []
-    for _ in range(processes):
+    for seed in range(processes):  # each process its own orders
         out = subprocess.run(
-            [sys.executable, __file__, "--json", "--repeats", str(repeats)],
+            [sys.executable, __file__, "--json", "--repeats", str(repeats), "--seed", str(seed)],
             check=True,
             capture_output=True,
             text=True,
@@ -219,9 +219,10 @@ def main(argv=None):
     parser.add_argument("--processes", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=None, help="runs per process")
     parser.add_argument("--json", action="store_true", help="one process's rows, as JSON")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the order of the fits")
     args = parser.parse_args(argv)
     if args.json:
-        print(json.dumps(measure(repeats=args.repeats)))
+        print(json.dumps(measure(repeats=args.repeats, seed=args.seed)))
         return None
     if args.quick:
         rows = measure(quick=True)

@@ -17,11 +17,13 @@ After every epoch the engine checks, in this order:
   makes scikit-learn's SGD reset the weights to zero on every sample (checked
   before the step: the model would learn nothing);
 * non-finite loss or weights;
-* (when the objective at the starting weights is positive: the
-  perceptron's is 0 there, which leaves only the checks above)
+* (when the starting objective is positive: the perceptron's is 0 at
+  zero weights, which leaves only the checks above)
   an objective at the end of the epoch above ``DIVERGENCE_FACTOR`` (10) times
-  the objective at the starting weights (zeros or ``coef_init`` for SGD, the initial
-  weights for an MLP), or back above that starting objective and above
+  the starting objective (the objective at the initial weights for an MLP;
+  at zero weights for SGD, or at ``coef_init`` where that is higher: a start
+  from trained weights is no scale for divergence), or back above that
+  starting objective and above
   ``RISE_FACTOR`` (2) times the best epoch so far. For models that report a
   running loss (MLP: an average over the epoch's mini-batches) the end-of-epoch
   objective is measured on the loss rows, at the epoch's final weights. In a
@@ -359,7 +361,7 @@ class Engine:
         if not np.isfinite(loss):
             return f"non-finite training loss ({loss})"
         if self.chunk_reference is None:
-            reference, what = self.reference, "at the starting weights"
+            reference, what = self.reference, "at the start of training"
         else:
             reference, what = self.chunk_reference, "of this chunk before the step"
         if reference <= 0:

@@ -387,7 +387,14 @@ CASES = [
         lambda: LRTuned(SGDClassifier(), max_iter=3),
         fit(y=Y > 0, intercept_init=[0.0, 1.0]),
         ValueError,
-        r"intercept_init has shape \(2,\); expected \(1,\)",
+        r"intercept_init has shape \(2,\); expected \(\) or \(1,\)",
+    ),
+    case(
+        "coef_init-beyond-float32",
+        sgd_reg,
+        fit_reg(X_=X.astype(np.float32), coef_init=[1e300, 0.0, 0.0, 0.0]),
+        ValueError,
+        "coef_init has values beyond the range of float32",
     ),
     case(
         "coef_init-for-an-mlp",

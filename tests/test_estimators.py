@@ -1116,10 +1116,20 @@ def test_float32_sgd_equals_the_native_float32_fit():
     np.testing.assert_allclose(tuned.intercept_, native.intercept_, rtol=0, atol=1e-5)
 
 
+@pytest.mark.parametrize("path", ["kernel", "partial_fit"])
 @pytest.mark.parametrize("average", [False, True])
 @pytest.mark.parametrize("problem", ["binary", "multiclass", "regression"])
-def test_sgd_fit_from_coef_init_trains_as_the_native_fit(problem, average):
-    """coef_init / intercept_init as scikit-learn's fit takes them, in its argument order."""
+def test_sgd_fit_from_coef_init_trains_as_the_native_fit(problem, average, path, monkeypatch):
+    """coef_init / intercept_init as scikit-learn's fit takes them, in its argument order.
+
+    Also where the compiled kernel is not verified and epochs go through
+    partial_fit (one epoch: with averaging, later partial_fit calls keep
+    their own intercept bookkeeping).
+    """
+    max_iter = 4
+    if path == "partial_fit":
+        monkeypatch.setattr(sklr._adapters._sgd, "_kernel_usable", lambda: False)
+        max_iter = 1
     rng = np.random.RandomState(0)
     X = rng.randn(200, 3)
     if problem == "regression":
@@ -1135,18 +1145,36 @@ def test_sgd_fit_from_coef_init_trains_as_the_native_fit(problem, average):
     given = coef.copy(), intercept.copy()
     params = dict(average=average, shuffle=False, random_state=0)
     sw = np.ones(len(y))
-    tuned = tuned_class(lr=0.01, max_iter=4, **params).fit(X, y, coef, intercept, sw)
-    native = native_class(learning_rate="constant", eta0=0.01, max_iter=4, tol=None, **params)
+    tuned = tuned_class(lr=0.01, max_iter=max_iter, **params).fit(X, y, coef, intercept, sw)
+    native = native_class(
+        learning_rate="constant", eta0=0.01, max_iter=max_iter, tol=None, **params
+    )
     native.fit(X, y, coef.copy(), intercept.copy(), sw)  # scikit-learn trains them in place
     np.testing.assert_allclose(tuned.coef_, native.coef_, rtol=0, atol=1e-10)
     np.testing.assert_allclose(tuned.intercept_, native.intercept_, rtol=0, atol=1e-10)
     assert np.array_equal(coef, given[0]) and np.array_equal(intercept, given[1])
-    from_zero = tuned_class(lr=0.01, max_iter=4, **params).fit(X, y)
+    from_zero = tuned_class(lr=0.01, max_iter=max_iter, **params).fit(X, y)
     assert not np.allclose(from_zero.coef_, tuned.coef_)
     # LRTuned takes them by keyword, the same way.
-    wrapped = LRTuned(native_class(average=average), lr=0.01, max_iter=4, shuffle=False)
+    wrapped = LRTuned(native_class(average=average), lr=0.01, max_iter=max_iter, shuffle=False)
     wrapped.fit(X, y, coef_init=coef, intercept_init=intercept)
     np.testing.assert_array_equal(wrapped.coef_, tuned.coef_)
+
+
+def test_a_restart_from_trained_weights_is_not_taken_for_divergence():
+    """Divergence is judged against the objective at zero weights, not at coef_init.
+
+    From a model's own trained weights the objective starts at the noise
+    floor: the epoch-to-epoch noise of the same rate must not count as
+    divergence (it did, and the rate was cut for the rest of the fit).
+    """
+    X, y = make_classification(400, 10, class_sep=4.0, random_state=0)
+    params = dict(loss="modified_huber", alpha=1e-4, lr=0.1, random_state=0)
+    trained = LRTunedSGDClassifier(max_iter=20, **params).fit(X, y)
+    assert trained.lr_events_ == []
+    again = LRTunedSGDClassifier(max_iter=5, **params).fit(X, y, trained.coef_, trained.intercept_)
+    assert again.lr_events_ == []
+    assert np.max(again.loss_curve_) > 2 * np.min(again.loss_curve_)  # the noise is there
 
 
 def test_a_first_epoch_rollback_restarts_from_coef_init():
@@ -1175,6 +1203,16 @@ def test_lr_auto_starts_from_coef_init():
     zero = LRTunedSGDClassifier(**params).fit(X_CLF, Y_CLF)
     assert start.lr_finder_.losses[0] != zero.lr_finder_.losses[0]
     assert start.lr_finder_.race != zero.lr_finder_.race
+    # lr_find reproduces the range test that lr='auto' ran.
+    alone = sklr.lr_find(
+        LRTunedSGDClassifier(),
+        X_CLF,
+        Y_CLF,
+        random_state=0,
+        coef_init=coef,
+        intercept_init=intercept,
+    )
+    np.testing.assert_array_equal(alone.losses, start.lr_finder_.losses)
 
 
 # -- regressions found while writing these tests ------------------------------------------

@@ -286,35 +286,43 @@ class SGDAdapter(Adapter):
     def initial_weights(model, coef_init, intercept_init, n_features, classes, dtype):
         """Check ``coef_init`` / ``intercept_init`` as scikit-learn's ``fit`` takes them.
 
-        One row of coefficients and one intercept per binary problem (one per
-        class, or one for a binary classifier or a regressor); a single row
-        may also be given flat. Returns C-contiguous copies in the dtype of
-        the training data (the user's arrays are never trained in place), or
-        None when neither is given.
+        One row of coefficients and one intercept per binary problem: one per
+        class, or a single one for a binary classifier or a regressor, which
+        (as in scikit-learn) may have any shape of that many values.
+        Returns C-contiguous copies in the dtype of the training data (the
+        user's arrays are never trained in place), or None when neither is
+        given.
         """
         if coef_init is None and intercept_init is None:
             return None
         n_problems = 1 if classes is None or len(classes) == 2 else len(classes)
-        what = (
-            "one per class"
-            if n_problems > 1
-            else ("one for the positive class" if classes is not None else "one")
-        )
+        if n_problems > 1:
+            what = "one per class"
+            coef_shapes = f"({n_problems}, {n_features})"
+            intercept_shapes = f"({n_problems},)"
+        else:
+            what = "one for the positive class" if classes is not None else "a single one"
+            coef_shapes = f"({n_features},) or (1, {n_features})"
+            intercept_shapes = "() or (1,)"
         coef = intercept = None
         if coef_init is not None:
             coef = _checked_init("coef_init", coef_init, dtype)
-            shapes = {(n_problems, n_features)} | ({(n_features,)} if n_problems == 1 else set())
-            if coef.shape not in shapes:
+            fits = (
+                coef.size == n_features
+                if n_problems == 1
+                else coef.shape == (n_problems, n_features)
+            )
+            if not fits:
                 raise ValueError(
-                    f"coef_init has shape {coef.shape}; expected ({n_problems}, {n_features}) "
-                    f"(rows of coefficients: {what}; columns: the {n_features} features)."
+                    f"coef_init has shape {coef.shape}; expected {coef_shapes} (rows of "
+                    f"coefficients: {what}; columns: the {n_features} features)."
                 )
             coef = coef.reshape(n_problems, n_features)
         if intercept_init is not None:
             intercept = _checked_init("intercept_init", intercept_init, dtype)
             if intercept.size != n_problems or intercept.ndim > 1:
                 raise ValueError(
-                    f"intercept_init has shape {intercept.shape}; expected ({n_problems},) "
+                    f"intercept_init has shape {intercept.shape}; expected {intercept_shapes} "
                     f"({what})."
                 )
             intercept = intercept.reshape(n_problems)
@@ -341,11 +349,38 @@ class SGDAdapter(Adapter):
                 if isinstance(value, np.ndarray):
                     value[...] = 0.0
             m.t_ = 1.0
-        coef, intercept = self.start_weights or (None, None)
+        if self.start_weights is not None:
+            self._start_from(*self.start_weights)
+
+    def _start_from(self, coef, intercept):
+        """Write ``coef_init`` / ``intercept_init`` where training starts from them.
+
+        With averaging, that is the standard (not averaged) coefficients,
+        which ``coef_`` / ``intercept_`` then show, as in scikit-learn's
+        ``fit`` before averaging starts (a one-row ``partial_fit`` may have
+        pointed them at the averaging buffers).
+        """
+        m = self.model
+        average = bool(m.average)
+        coef_to = m._standard_coef if average else m.coef_
+        intercept_to = m._standard_intercept if average else m.intercept_
         if coef is not None:
-            m.coef_[...] = coef.reshape(m.coef_.shape)
+            coef_to[...] = coef.reshape(coef_to.shape)
         if intercept is not None:
-            m.intercept_[...] = intercept
+            intercept_to[...] = intercept
+        if average:
+            m.coef_ = coef_to.reshape(m.coef_.shape)
+            m.intercept_ = intercept_to
+
+    def _zero_objective(self, X, y, sample_weight):
+        """The objective at zero weights, whatever the model holds now."""
+        m = self.model
+        held = m.coef_, m.intercept_
+        m.coef_, m.intercept_ = np.zeros_like(held[0]), np.zeros_like(held[1])
+        try:
+            return self.objective(X, y, sample_weight)
+        finally:
+            m.coef_, m.intercept_ = held
 
     def weights(self):
         if not hasattr(self.model, "coef_"):
@@ -365,10 +400,18 @@ class SGDAdapter(Adapter):
         return None
 
     def initial_objective(self, X, y, sample_weight, classes, seed):
-        """The objective where scikit-learn's SGD starts: zero weights, or ``coef_init``."""
+        """The objective where scikit-learn's SGD starts: at zero weights.
+
+        From ``coef_init``, the higher of that and the objective there: a
+        start from good weights sits at the noise floor, which is no scale
+        to judge divergence by.
+        """
         if not hasattr(self.model, "coef_"):
             self._initialize(X, y, classes)
-        return self.objective(X, y, sample_weight)
+        at_start = self.objective(X, y, sample_weight)
+        if self.start_weights is None:
+            return at_start
+        return max(at_start, self._zero_objective(X, y, sample_weight))
 
     def objective(self, X, y, sample_weight):
         """Mean over the one-vs-rest problems of (weighted mean loss + alpha R(w))."""
@@ -439,14 +482,20 @@ class SGDAdapter(Adapter):
 
 
 def _checked_init(name, value, dtype):
-    """A finite float copy of a starting-weights array."""
+    """A finite copy of a starting-weights array in ``dtype``."""
     try:
-        array = np.array(value, dtype=dtype, order="C", copy=True)
+        array = np.array(value, dtype=np.float64, order="C", copy=True)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} must be an array of numbers: {exc}") from exc
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} contains NaN or infinity; give finite starting weights.")
-    return array
+    limit = np.finfo(dtype).max
+    if np.any(np.abs(array) > limit):
+        raise ValueError(
+            f"{name} has values beyond the range of {np.dtype(dtype).name} ({limit:.3g}), "
+            "the dtype of the training data; give smaller starting weights."
+        )
+    return array.astype(dtype, copy=False)
 
 
 def _join_equal_rates(batches, lrs):

@@ -125,9 +125,11 @@ class _FlatSGD(_Delegating, LRTunedBase):
         return _check_batch_size(self.batch_size, n_samples)
 
     def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):
-        """Train from scratch for ``max_iter`` epochs under the schedule.
+        """Train for ``max_iter`` epochs under the schedule, from zero weights or ``coef_init``.
 
-        The arguments are those of the scikit-learn model's ``fit``, in its order.
+        The arguments are those of the scikit-learn model's ``fit``, in its
+        order: a third positional argument is ``coef_init``, not
+        ``sample_weight``. Anything learned by an earlier fit is forgotten.
 
         Parameters
         ----------
@@ -135,12 +137,13 @@ class _FlatSGD(_Delegating, LRTunedBase):
             Training data.
         y : array-like of shape (n_samples,)
             Targets.
-        coef_init : array-like of shape (n_problems, n_features), default=None
+        coef_init : array-like of shape (n_classes, n_features), default=None
             Coefficients to start from instead of zeros: one row per class,
             or a single row (which may be given flat) for a binary
             classifier or a regressor. Copied, never trained in place.
-        intercept_init : array-like of shape (n_problems,), default=None
-            Intercepts to start from instead of zeros.
+        intercept_init : array-like of shape (n_classes,), or float, default=None
+            Intercepts to start from instead of zeros: one per class, or a
+            single one for a binary classifier or a regressor.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights of the samples.
 
@@ -992,12 +995,12 @@ class LRTuned(_Delegating, LRTunedBase):
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights of the samples.
-        coef_init : array-like of shape (n_problems, n_features), default=None
+        coef_init : array-like of shape (n_classes, n_features), default=None
             SGD models only: coefficients to start from instead of zeros (see
             :meth:`LRTunedSGDClassifier.fit`). Keyword-only: the SGD models
             take ``sample_weight`` after it, the MLP models take no such
             argument.
-        intercept_init : array-like of shape (n_problems,), default=None
+        intercept_init : array-like of shape (n_classes,), or float, default=None
             SGD models only: intercepts to start from instead of zeros.
 
         Returns

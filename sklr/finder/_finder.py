@@ -168,6 +168,8 @@ def lr_find(
     method="edge",
     sample_weight=None,
     random_state=None,
+    coef_init=None,
+    intercept_init=None,
 ):
     """Sweep the learning rate exponentially over mini-batches: the LR range test.
 
@@ -207,6 +209,9 @@ def lr_find(
     random_state : int, RandomState instance or None, default=None
         Drives the row order, the subsample and the model's initialisation;
         None: the estimator's own ``random_state``.
+    coef_init, intercept_init : array-like, default=None
+        SGD models only: the weights to start from instead of zeros, as
+        their ``fit`` takes them (``lr='auto'`` sweeps from the fit's).
 
     Returns
     -------
@@ -255,6 +260,10 @@ def lr_find(
     X, y = est._validate_xy(X, y, reset=True)
     sample_weight = est._check_sample_weight(sample_weight, X)
     classes = est._check_classes(y, None)
+    model = est._make_model()
+    init = adapter_class(model).initial_weights(
+        model, coef_init, intercept_init, X.shape[1], classes, X.dtype
+    )
     X, y, sample_weight = est._training_rows(X, y, sample_weight, classes)
     return sweep(
         est,
@@ -267,6 +276,7 @@ def lr_find(
         end=end,
         num=int(num),
         method=method,
+        init=init,
     )
 
 
