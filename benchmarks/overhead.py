@@ -205,6 +205,7 @@ def kernel_call_floor(quick=False, repeats=None, epochs=None):
                 )  # fmt: skip
 
     rows = []
+    order_rng = np.random.RandomState(0)
     with threadpool_limits(1):
         for data_name, X, y in datasets(quick):
             classes = np.unique(y)
@@ -213,8 +214,11 @@ def kernel_call_floor(quick=False, repeats=None, epochs=None):
             per_fit, per_epoch, native = [], [], []
             variants = ((per_fit, 1, epochs, False), (per_epoch, epochs, 1, False))
             variants += ((native, 1, epochs, True),)
+            for _, calls, per_call, running_loss in variants:  # warm-up
+                train(X, problems, calls, per_call, running_loss)
             for _ in range(repeats):
-                for spent, calls, per_call, running_loss in variants:
+                for i in order_rng.permutation(len(variants)):  # as in measure()
+                    spent, calls, per_call, running_loss = variants[i]
                     start = time.process_time()
                     train(X, problems, calls, per_call, running_loss)
                     spent.append(time.process_time() - start)
@@ -315,7 +319,8 @@ def main(argv=None):
         to_markdown(rows)
         + "\nThe floor of per-epoch stepping: scikit-learn's compiled SGD loop alone "
         "(no sklr code), called once per one-vs-rest problem and epoch against once "
-        "per problem for the whole fit (see `kernel_call_floor`).\n\n" + floor_to_markdown(floor)
+        "per problem for the whole fit (see `kernel_call_floor`; median of interleaved "
+        "runs in random order, in this one process).\n\n" + floor_to_markdown(floor)
     )
     print(table)
     if args.write:

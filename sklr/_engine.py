@@ -32,7 +32,7 @@ After every epoch the engine checks, in this order:
 
 With ``on_divergence='rollback'`` the weights *and* optimizer state are
 restored to what they were before the epoch (for the first epoch: the
-unfitted model, which re-initialises from the same seed), the rate is shrunk
+model at its starting weights, drawn once), the rate is shrunk
 (by ``0.5`` on a first failure, by ``0.25`` on each consecutive one; the
 shrink stays for the rest of the fit) and the epoch is retried with the same
 shuffling. Once the shrink falls below ``MIN_SHRINK`` without a good epoch a
@@ -142,7 +142,9 @@ class Engine:
         self.t = 0
         self.n_iter = 0
         self.shrink = 1.0
-        self.reference = None
+        self.start_loss = None  # the objective where training starts
+        self.reference = None  # the one divergence is judged against
+        self.reference_name = None
         self.chunk_reference = None
         self.best_loss = np.inf
         self.last_loss = None
@@ -304,7 +306,11 @@ class Engine:
                 # Before the snapshot: the model may set up its initial weights
                 # here, which a retry of the first epoch must start from.
                 # Measured on the rows every end-of-epoch objective is checked on.
-                self.reference = self.adapter.initial_objective(*probe, self.classes, seed)
+                with np.errstate(all="ignore"):
+                    self.start_loss = self.adapter.initial_objective(*probe, self.classes, seed)
+                    self.reference, self.reference_name = self.adapter.divergence_reference(
+                        *probe, self.start_loss
+                    )
             before = self.adapter.snapshot() if guarded else None
             lrs = self.lr * self.shrink * self.controller.factors(self.t, n_steps)
             (loss, end_loss), why = self._try_steps(X, y, sample_weight, probe, batches, lrs, seed)
@@ -361,7 +367,7 @@ class Engine:
         if not np.isfinite(loss):
             return f"non-finite training loss ({loss})"
         if self.chunk_reference is None:
-            reference, what = self.reference, "at the start of training"
+            reference, what = self.reference, self.reference_name
         else:
             reference, what = self.chunk_reference, "of this chunk before the step"
         if reference <= 0:
@@ -381,7 +387,7 @@ class Engine:
 
     def _shrink_at_the_edge(self, loss):
         """After a rollback, halve the rate if the accepted epoch ended above where it started."""
-        start = self.reference if self.last_loss is None else self.last_loss
+        start = self.start_loss if self.last_loss is None else self.last_loss
         self.last_loss = loss
         if self.edge_shrinks_left == 0 or loss <= start:
             return

@@ -397,6 +397,20 @@ CASES = [
         "coef_init has values beyond the range of float32",
     ),
     case(
+        "coef_init-huge-int",
+        sgd_reg,
+        fit_reg(coef_init=[10**400, 0, 0, 0]),
+        ValueError,
+        "coef_init must be an array of numbers",
+    ),
+    case(
+        "coef_init-non-finite-objective",
+        lambda: sgd_reg(loss="squared_error"),
+        fit_reg(coef_init=[1e200, 0.0, 0.0, 0.0]),
+        ValueError,
+        "coef_init and intercept_init give a training objective of inf",
+    ),
+    case(
         "coef_init-for-an-mlp",
         lambda: LRTuned(MLPClassifier((4,)), max_iter=3),
         fit(coef_init=np.zeros((3, 4))),

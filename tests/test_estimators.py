@@ -1161,20 +1161,33 @@ def test_sgd_fit_from_coef_init_trains_as_the_native_fit(problem, average, path,
     np.testing.assert_array_equal(wrapped.coef_, tuned.coef_)
 
 
-def test_a_restart_from_trained_weights_is_not_taken_for_divergence():
+@pytest.mark.parametrize(
+    "loss, lr, data",
+    [
+        ("modified_huber", 0.1, dict(class_sep=4.0)),
+        # The perceptron's objective at zero weights is 0: no scale, as from zeros.
+        ("perceptron", 1.0, dict(flip_y=0.05)),
+    ],
+)
+def test_a_restart_from_trained_weights_is_not_taken_for_divergence(loss, lr, data):
     """Divergence is judged against the objective at zero weights, not at coef_init.
 
     From a model's own trained weights the objective starts at the noise
     floor: the epoch-to-epoch noise of the same rate must not count as
     divergence (it did, and the rate was cut for the rest of the fit).
     """
-    X, y = make_classification(400, 10, class_sep=4.0, random_state=0)
-    params = dict(loss="modified_huber", alpha=1e-4, lr=0.1, random_state=0)
+    X, y = make_classification(400, 10, random_state=0, **data)
+    params = dict(loss=loss, alpha=1e-4, lr=lr, random_state=0)
     trained = LRTunedSGDClassifier(max_iter=20, **params).fit(X, y)
     assert trained.lr_events_ == []
-    again = LRTunedSGDClassifier(max_iter=5, **params).fit(X, y, trained.coef_, trained.intercept_)
+    again = LRTunedSGDClassifier(max_iter=10, **params).fit(
+        X, y, trained.coef_, trained.intercept_
+    )
     assert again.lr_events_ == []
     assert np.max(again.loss_curve_) > 2 * np.min(again.loss_curve_)  # the noise is there
+    # It did start from the trained weights.
+    from_zero = LRTunedSGDClassifier(max_iter=10, **params).fit(X, y)
+    assert not np.allclose(again.coef_, from_zero.coef_)
 
 
 def test_a_first_epoch_rollback_restarts_from_coef_init():
@@ -1191,6 +1204,8 @@ def test_a_first_epoch_rollback_restarts_from_coef_init():
     assert settled.lr_events_ == []
     np.testing.assert_array_equal(rolled.coef_, settled.coef_)
     np.testing.assert_array_equal(rolled.intercept_, settled.intercept_)
+    from_zero = LRTunedSGDClassifier(lr=rolled.lr_curve_[0], max_iter=1, random_state=0)
+    assert not np.allclose(from_zero.fit(X, y).coef_, rolled.coef_)
 
 
 def test_lr_auto_starts_from_coef_init():
@@ -1213,6 +1228,25 @@ def test_lr_auto_starts_from_coef_init():
         intercept_init=intercept,
     )
     np.testing.assert_array_equal(alone.losses, start.lr_finder_.losses)
+
+
+def test_the_range_test_records_the_loss_where_it_starts():
+    """From trained weights the sweep's first loss is theirs (not the divergence reference)."""
+    X, y = make_classification(2000, 10, class_sep=2.0, random_state=0)
+    trained = LRTunedSGDClassifier(lr=0.01, max_iter=20, random_state=0).fit(X, y)
+    sweep = dict(random_state=0, start=1e-7, end=1e-3)
+    warm = sklr.lr_find(
+        LRTunedSGDClassifier(),
+        X,
+        y,
+        coef_init=trained.coef_,
+        intercept_init=trained.intercept_,
+        **sweep,
+    )
+    cold = sklr.lr_find(LRTunedSGDClassifier(), X, y, **sweep)
+    assert warm.raw_losses[0] < 0.1 * cold.raw_losses[0]
+    # At rates this low the weights barely move: the curve stays where it started.
+    np.testing.assert_allclose(warm.losses[:5], warm.raw_losses[0], rtol=1e-3)
 
 
 # -- regressions found while writing these tests ------------------------------------------

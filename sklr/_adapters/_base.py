@@ -155,6 +155,13 @@ class Adapter:
         """The training objective at the weights the first step starts from."""
         raise NotImplementedError
 
+    def divergence_reference(self, X, y, sample_weight, at_start):
+        """The objective divergence is judged against, and what it is, in words.
+
+        ``at_start``: :meth:`initial_objective`. Here, that one.
+        """
+        return at_start, "at the start of training"
+
 
 #: Values that a fit never changes in place: shared, not copied.
 _IMMUTABLE = (str, bytes, int, float, complex, bool, type(None), np.generic)

@@ -400,18 +400,32 @@ class SGDAdapter(Adapter):
         return None
 
     def initial_objective(self, X, y, sample_weight, classes, seed):
-        """The objective where scikit-learn's SGD starts: at zero weights.
-
-        From ``coef_init``, the higher of that and the objective there: a
-        start from good weights sits at the noise floor, which is no scale
-        to judge divergence by.
-        """
+        """The objective where training starts: at zero weights, or at ``coef_init``."""
         if not hasattr(self.model, "coef_"):
             self._initialize(X, y, classes)
-        at_start = self.objective(X, y, sample_weight)
+        return self.objective(X, y, sample_weight)
+
+    def divergence_reference(self, X, y, sample_weight, at_start):
+        """The objective at zero weights, where scikit-learn's SGD starts.
+
+        From ``coef_init``, the higher of that and the objective there: a
+        start from trained weights sits at the noise floor, which is no scale
+        to judge divergence by. A model whose objective at zero weights is 0
+        (the perceptron's) has no scale from ``coef_init`` either.
+        """
         if self.start_weights is None:
-            return at_start
-        return max(at_start, self._zero_objective(X, y, sample_weight))
+            return at_start, "at the start of training"
+        if not np.isfinite(at_start):
+            raise ValueError(
+                f"coef_init and intercept_init give a training objective of {at_start}; "
+                "give smaller starting weights, or scale the input."
+            )
+        at_zero = self._zero_objective(X, y, sample_weight)
+        if at_zero <= 0:
+            return 0.0, "at zero weights"
+        if at_zero > at_start:
+            return at_zero, "at zero weights"
+        return at_start, "at the start of training (coef_init)"
 
     def objective(self, X, y, sample_weight):
         """Mean over the one-vs-rest problems of (weighted mean loss + alpha R(w))."""
@@ -485,7 +499,7 @@ def _checked_init(name, value, dtype):
     """A finite copy of a starting-weights array in ``dtype``."""
     try:
         array = np.array(value, dtype=np.float64, order="C", copy=True)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise ValueError(f"{name} must be an array of numbers: {exc}") from exc
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} contains NaN or infinity; give finite starting weights.")
