@@ -37,7 +37,7 @@ class Adapter:
     reports_loss = False
 
     #: Validated ``(coef_init, intercept_init)`` the first step starts from,
-    #: or None: the model's own starting weights (see ``initial_weights``).
+    #: or None: the model's own starting weights (see ``check_start_weights``).
     start_weights = None
 
     def __init__(self, model, *, shuffle):
@@ -46,7 +46,7 @@ class Adapter:
         self.configure()
 
     @staticmethod
-    def initial_weights(model, coef_init, intercept_init, n_features, classes, dtype):
+    def check_start_weights(model, coef_init, intercept_init, n_features, classes, dtype):
         """Check ``fit``'s ``coef_init`` / ``intercept_init`` for ``model``.
 
         Returns what ``start_weights`` takes, or None when neither is given.

@@ -283,7 +283,7 @@ class SGDAdapter(Adapter):
         return kernel
 
     @staticmethod
-    def initial_weights(model, coef_init, intercept_init, n_features, classes, dtype):
+    def check_start_weights(model, coef_init, intercept_init, n_features, classes, dtype):
         """Check ``coef_init`` / ``intercept_init`` as scikit-learn's ``fit`` takes them.
 
         One row of coefficients and one intercept per binary problem: one per

@@ -159,7 +159,7 @@ class LRTunedMixin:
         sample_weight = self._check_sample_weight(sample_weight, X)
         classes = self._check_classes(y, None)
         model = self._make_model()
-        init = adapter_class(model).initial_weights(model, *init, X.shape[1], classes, X.dtype)
+        init = adapter_class(model).check_start_weights(model, *init, X.shape[1], classes, X.dtype)
         rng = check_random_state(self.random_state)
         validation = None
         if self.early_stopping or self._monitors_validation():

@@ -261,7 +261,7 @@ def lr_find(
     sample_weight = est._check_sample_weight(sample_weight, X)
     classes = est._check_classes(y, None)
     model = est._make_model()
-    init = adapter_class(model).initial_weights(
+    init = adapter_class(model).check_start_weights(
         model, coef_init, intercept_init, X.shape[1], classes, X.dtype
     )
     X, y, sample_weight = est._training_rows(X, y, sample_weight, classes)
