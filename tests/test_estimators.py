@@ -1230,6 +1230,22 @@ def test_lr_auto_starts_from_coef_init():
     np.testing.assert_array_equal(alone.losses, start.lr_finder_.losses)
 
 
+def test_lr_auto_mlp_counts_the_updates_the_race_missed():
+    """An MLP updates once per mini-batch: when one batch holds every row, the fit and
+    its racers take the same updates per epoch, and the race winner is taken as is."""
+    est = LRTunedMLPClassifier((8,), lr="auto", batch_size=500, max_iter=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the batch is clipped to the rows
+        est.fit(X_CLF, Y_CLF)
+    race = est.lr_finder_.race
+    winner = max(race, key=lambda lr: (race[lr], -lr))
+    assert est.lr_finder_.lr == winner
+    # An SGD model updates per row: its racers' share of the rows is corrected for.
+    sgd = LRTunedSGDClassifier(lr="auto", max_iter=3, random_state=0).fit(X_CLF, Y_CLF)
+    race = sgd.lr_finder_.race
+    assert sgd.lr_finder_.lr < max(race, key=lambda lr: (race[lr], -lr))
+
+
 def test_the_range_test_records_the_loss_where_it_starts():
     """From trained weights the sweep's first loss is theirs (not the divergence reference)."""
     X, y = make_classification(2000, 10, class_sep=2.0, random_state=0)

@@ -5,6 +5,7 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import clone, is_classifier
+from sklearn.neural_network._multilayer_perceptron import BaseMultilayerPerceptron
 from sklearn.utils import check_random_state
 
 from .._adapters import adapter_class
@@ -382,6 +383,10 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None):
        (``1 - RACE_HOLDOUT`` of the data) and is scored by its training
        objective (loss plus penalty) on the held-out part. The lowest wins
        (ties: the lower rate); ``race`` keeps the negated objectives.
+    3. The winner is scaled for the updates it missed (see
+       :func:`_update_correction`): an SGD model updates once per row, an MLP
+       once per mini-batch, so a racer's share of the rows cuts the updates
+       of an MLP epoch less, or not at all when one mini-batch holds them.
 
     The race costs about one plain fit (its candidates share one fit's
     rows x epochs), the range test about one epoch. Both start from the
@@ -445,8 +450,20 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None):
         ) from failures[0]
     result.race = scores
     winner = max(candidates, key=lambda lr: (scores[lr], -lr))
-    result.lr = winner * _update_correction(est, X_tr.shape[0] / len(rows))
+    fewer = _updates_per_epoch(est, X_tr.shape[0]) / _updates_per_epoch(est, len(rows))
+    result.lr = winner * _update_correction(est, fewer)
     return result
+
+
+def _updates_per_epoch(est, n_rows):
+    """The updates an epoch of ``n_rows`` takes: one per row for SGD, whatever its
+    steps (it updates per sample), one per mini-batch for an MLP (of the
+    estimator's size, clipped to the rows as for the racers)."""
+    if not isinstance(est._make_model(), BaseMultilayerPerceptron):
+        return n_rows
+    size = est._requested_batch_size()
+    size = min(200, n_rows) if size == "auto" else min(int(size), n_rows)
+    return -(-n_rows // size)
 
 
 def _update_correction(est, fewer):
