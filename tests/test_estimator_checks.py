@@ -21,6 +21,9 @@ ESTIMATORS = [
     LRTuned(SGDRegressor()),
     LRTuned(MLPClassifier(hidden_layer_sizes=(8,))),
     LRTuned(MLPRegressor(hidden_layer_sizes=(8,))),
+    # Averaging: the divergence checks watch SGD's iterate, not the lagging average.
+    LRTunedSGDClassifier(average=True),
+    LRTunedSGDRegressor(average=10),
 ]
 
 

@@ -149,7 +149,8 @@ def test_default_fit_runs_exactly_max_iter_epochs(name, mode):
     assert len(est.lr_curve_) == est.t_
     assert len(est.loss_curve_) == est.n_iter_
     assert np.all(np.isfinite(est.loss_curve_))
-    assert not hasattr(est, "validation_scores_")
+    # No held-out rows: no validation scores (None for the MLPs, as they keep it).
+    assert getattr(est, "validation_scores_", None) is None
     assert est.lr_events_ == []
 
 
@@ -721,6 +722,18 @@ def test_mlp_estimators_expose_loss_and_best_loss_as_the_networks_do(name):
     est.fit(*data_for(est))
     assert est.loss_ == est.loss_curve_[-1]
     assert est.best_loss_ == est.loss_curve_.min()
+    # Without held-out rows the validation records are None, as the networks keep them.
+    assert est.validation_scores_ is None and est.best_validation_score_ is None
+
+
+@pytest.mark.parametrize("name", ["mlp-clf", "mlp-reg", "lrtuned-mlp-clf"])
+def test_mlp_estimators_keep_validation_records_as_the_networks_do(name):
+    """With early stopping: best_validation_score_ (a common idiom), best_loss_ None."""
+    est = ESTIMATORS[name](max_iter=6, early_stopping=True, random_state=0)
+    est.fit(*data_for(est))
+    assert est.best_validation_score_ == max(est.validation_scores_)
+    assert est.best_loss_ is None
+    assert est.estimator_.best_validation_score_ == est.best_validation_score_
 
 
 @pytest.mark.parametrize(

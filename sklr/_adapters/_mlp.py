@@ -51,6 +51,7 @@ class MLPAdapter(Adapter):
         "out_activation_",
         "loss_",
         "best_loss_",
+        "best_validation_score_",
     )
 
     # Fitted on the classes at the first pass; later passes only read it.
@@ -170,8 +171,18 @@ class MLPAdapter(Adapter):
             cached = self._targets_cache = (y, _encoded_targets(self.model, y))
         return cached[1]
 
-    def finish(self, loss_curve):
-        self.model.loss_curve_ = list(loss_curve)
+    def finish(self, loss_curve, validation_scores):
+        """The records as the network's own ``fit`` keeps them.
+
+        It runs without its own early stopping; with sklr's held-out rows it
+        gets what its early stopping would have recorded.
+        """
+        m = self.model
+        m.loss_curve_ = list(loss_curve)
+        if validation_scores:
+            m.validation_scores_ = list(validation_scores)
+            m.best_validation_score_ = max(validation_scores)
+            m.best_loss_ = None
 
 
 def _rescale_velocities(optimizer, old, lr):

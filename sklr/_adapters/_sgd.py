@@ -372,15 +372,24 @@ class SGDAdapter(Adapter):
             m.coef_ = coef_to.reshape(m.coef_.shape)
             m.intercept_ = intercept_to
 
+    def _iterate(self):
+        """The names of the arrays SGD's iterate lives in (not the average ``coef_`` shows)."""
+        if self.model.average:
+            return "_standard_coef", "_standard_intercept"
+        return "coef_", "intercept_"
+
     def _zero_objective(self, X, y, sample_weight):
         """The objective at zero weights, whatever the model holds now."""
         m = self.model
-        held = m.coef_, m.intercept_
-        m.coef_, m.intercept_ = np.zeros_like(held[0]), np.zeros_like(held[1])
+        names = self._iterate()
+        held = [getattr(m, name) for name in names]
+        for name, value in zip(names, held, strict=True):
+            setattr(m, name, np.zeros_like(value))
         try:
             return self.objective(X, y, sample_weight)
         finally:
-            m.coef_, m.intercept_ = held
+            for name, value in zip(names, held, strict=True):
+                setattr(m, name, value)
 
     def weights(self):
         if not hasattr(self.model, "coef_"):
@@ -428,17 +437,23 @@ class SGDAdapter(Adapter):
         return at_start, "at the start of training (coef_init)"
 
     def objective(self, X, y, sample_weight):
-        """Mean over the one-vs-rest problems of (weighted mean loss + alpha R(w))."""
+        """Mean over the one-vs-rest problems of (weighted mean loss + alpha R(w)).
+
+        At SGD's iterate: with averaging, ``coef_`` shows the average, which
+        lags behind an iterate that diverges (scikit-learn's own running loss
+        is the iterate's too).
+        """
         m = self.model
         rows, targets, weights, weight_sums = self._objective_terms(X, y, sample_weight)
-        coef = m.coef_.reshape(-1, rows.shape[0])
+        coef_name, intercept_name = self._iterate()
+        coef = getattr(m, coef_name).reshape(-1, rows.shape[0])
         # One row of scores per problem, without decision_function's validation.
         scores = (
             coef @ rows
             if isinstance(rows, np.ndarray)
             else np.asarray(safe_sparse_dot(coef, rows))
         )
-        scores += m.intercept_[:, None]
+        scores += getattr(m, intercept_name)[:, None]
         losses = LOSSES[m.loss](scores, targets, m.epsilon)
         if weights is None:
             # Every problem has the same rows: the mean of the means is the mean.

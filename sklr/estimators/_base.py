@@ -407,12 +407,14 @@ class LRTunedMixin:
     def _publish(self, engine):
         """Expose the engine's records and the wrapped model's fitted attributes."""
         model = engine.adapter.model
-        engine.adapter.finish(engine.loss_curve)
+        engine.adapter.finish(engine.loss_curve, engine.validation_scores)
         self.estimator_ = model
         self.lr_curve_ = np.asarray(engine.lr_curve, dtype=float)
         self.loss_curve_ = np.asarray(engine.loss_curve, dtype=float)
         if engine.validation_scores:
             self.validation_scores_ = np.asarray(engine.validation_scores, dtype=float)
+        elif hasattr(model, "validation_scores_"):
+            self.validation_scores_ = None  # as the MLPs keep it without validation
         self.n_iter_ = engine.n_iter
         self.t_ = engine.t
         self.lr_events_ = list(engine.events)

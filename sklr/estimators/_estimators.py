@@ -242,8 +242,9 @@ _ATTRIBUTES_DOC = """
     loss_curve_ : ndarray of shape (n_iter_,)
         Training objective (loss plus penalty) of each epoch: for SGD models at
         the end of the epoch, on up to 500 rows of the training data (every
-        k-th row, the same rows every epoch); for MLPs the mean over the
-        epoch's mini-batches, as scikit-learn's MLP reports it.
+        k-th row, the same rows every epoch), at SGD's iterate (with
+        ``average``, not at the average ``coef_`` shows); for MLPs the mean
+        over the epoch's mini-batches, as scikit-learn's MLP reports it.
     validation_scores_ : ndarray of shape (n_iter_,)
         Validation score after each epoch (with ``early_stopping``).
     n_iter_ : int
@@ -576,7 +577,13 @@ class LRTunedMLPClassifier(ClassifierMixin, _FlatMLP):
     loss_, best_loss_
         The running loss of the epoch the weights come from (the last one,
         or the best one that ``restore_best`` brought back), and the lowest
-        up to it, as in :class:`~sklearn.neural_network.MLPClassifier`."""
+        up to it, as in :class:`~sklearn.neural_network.MLPClassifier` (``best_loss_``
+        is None with held-out rows, as there).
+    best_validation_score_ : float or None
+        The best score on the held-out rows (``early_stopping`` or a policy
+        watching ``'val_score'``), else None, as in
+        :class:`~sklearn.neural_network.MLPClassifier`; ``validation_scores_`` is
+        then None too."""
         + _ATTRIBUTES_DOC
         + """
     Examples
@@ -687,7 +694,13 @@ class LRTunedMLPRegressor(RegressorMixin, _FlatMLP):
     loss_, best_loss_
         The running loss of the epoch the weights come from (the last one,
         or the best one that ``restore_best`` brought back), and the lowest
-        up to it, as in :class:`~sklearn.neural_network.MLPRegressor`."""
+        up to it, as in :class:`~sklearn.neural_network.MLPRegressor` (``best_loss_``
+        is None with held-out rows, as there).
+    best_validation_score_ : float or None
+        The best score on the held-out rows (``early_stopping`` or a policy
+        watching ``'val_score'``), else None, as in
+        :class:`~sklearn.neural_network.MLPRegressor`; ``validation_scores_`` is
+        then None too."""
         + _ATTRIBUTES_DOC
         + """
     Examples
