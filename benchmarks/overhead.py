@@ -302,7 +302,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--write", metavar="PATH")
-    parser.add_argument("--processes", type=int, default=3)
+    parser.add_argument("--processes", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=None, help="runs per process")
     parser.add_argument("--json", action="store_true", help="one process's rows, as JSON")
     parser.add_argument("--seed", type=int, default=0, help="seed of the order of the fits")
