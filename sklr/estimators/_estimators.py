@@ -236,6 +236,19 @@ _SGD_NOTES = """
     starts).
 """
 
+_MLP_ATTRIBUTES_DOC = """
+        As in :class:`~sklearn.neural_network.{model}`.
+    loss_, best_loss_
+        The running loss of the epoch the weights come from (the last one,
+        or the best one that ``restore_best`` brought back), and the lowest
+        up to it, as in :class:`~sklearn.neural_network.{model}` (``best_loss_``
+        is None with held-out rows, as there).
+    best_validation_score_ : float or None
+        The best score on the held-out rows (``early_stopping`` or a policy
+        watching ``'val_score'``), else None, as in
+        :class:`~sklearn.neural_network.{model}`; ``validation_scores_`` is
+        then None too."""
+
 _ATTRIBUTES_DOC = """
     lr_curve_ : ndarray of shape (t_,)
         Learning rate of each step taken, recorded before the step.
@@ -572,18 +585,8 @@ class LRTunedMLPClassifier(ClassifierMixin, _FlatMLP):
         + """
     Attributes
     ----------
-    coefs_, intercepts_, classes_, n_layers_, n_outputs_, out_activation_
-        As in :class:`~sklearn.neural_network.MLPClassifier`.
-    loss_, best_loss_
-        The running loss of the epoch the weights come from (the last one,
-        or the best one that ``restore_best`` brought back), and the lowest
-        up to it, as in :class:`~sklearn.neural_network.MLPClassifier` (``best_loss_``
-        is None with held-out rows, as there).
-    best_validation_score_ : float or None
-        The best score on the held-out rows (``early_stopping`` or a policy
-        watching ``'val_score'``), else None, as in
-        :class:`~sklearn.neural_network.MLPClassifier`; ``validation_scores_`` is
-        then None too."""
+    coefs_, intercepts_, classes_, n_layers_, n_outputs_, out_activation_"""
+        + _MLP_ATTRIBUTES_DOC.format(model="MLPClassifier")
         + _ATTRIBUTES_DOC
         + """
     Examples
@@ -689,18 +692,8 @@ class LRTunedMLPRegressor(RegressorMixin, _FlatMLP):
         + """
     Attributes
     ----------
-    coefs_, intercepts_, n_layers_, n_outputs_, out_activation_
-        As in :class:`~sklearn.neural_network.MLPRegressor`.
-    loss_, best_loss_
-        The running loss of the epoch the weights come from (the last one,
-        or the best one that ``restore_best`` brought back), and the lowest
-        up to it, as in :class:`~sklearn.neural_network.MLPRegressor` (``best_loss_``
-        is None with held-out rows, as there).
-    best_validation_score_ : float or None
-        The best score on the held-out rows (``early_stopping`` or a policy
-        watching ``'val_score'``), else None, as in
-        :class:`~sklearn.neural_network.MLPRegressor`; ``validation_scores_`` is
-        then None too."""
+    coefs_, intercepts_, n_layers_, n_outputs_, out_activation_"""
+        + _MLP_ATTRIBUTES_DOC.format(model="MLPRegressor")
         + _ATTRIBUTES_DOC
         + """
     Examples
