@@ -1168,7 +1168,8 @@ def test_sgd_fit_from_coef_init_trains_as_the_native_fit(problem, average, path,
     assert np.array_equal(coef, given[0]) and np.array_equal(intercept, given[1])
     from_zero = tuned_class(lr=0.01, max_iter=max_iter, **params).fit(X, y)
     assert not np.allclose(from_zero.coef_, tuned.coef_)
-    # LRTuned takes them by keyword, the same way.
+    # LRTuned takes them by keyword, the same way (and documents them).
+    assert "coef_init" in LRTuned.fit.__doc__ and "intercept_init" in LRTuned.fit.__doc__
     wrapped = LRTuned(native_class(average=average), lr=0.01, max_iter=max_iter, shuffle=False)
     wrapped.fit(X, y, coef_init=coef, intercept_init=intercept)
     np.testing.assert_array_equal(wrapped.coef_, tuned.coef_)

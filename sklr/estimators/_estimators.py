@@ -991,16 +991,12 @@ class LRTuned(_Delegating, LRTunedBase):
         return tags
 
     def fit(self, X, y, sample_weight=None, *, coef_init=None, intercept_init=None):
-        """Train a fresh copy of ``estimator`` for ``max_iter`` epochs under the schedule.
+        return self._fit_from(X, y, sample_weight, coef_init, intercept_init)
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights of the samples.
+    # The common fit's parameters, and the starting weights of the SGD models.
+    fit.__doc__ = LRTunedBase.fit.__doc__.replace(
+        "\n\n        Returns",
+        """
         coef_init : array-like of shape (n_classes, n_features), default=None
             SGD models only: coefficients to start from instead of zeros (see
             :meth:`LRTunedSGDClassifier.fit`). Keyword-only: the SGD models
@@ -1009,12 +1005,8 @@ class LRTuned(_Delegating, LRTunedBase):
         intercept_init : array-like of shape (n_classes,), or float, default=None
             SGD models only: intercepts to start from instead of zeros.
 
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
-        return self._fit_from(X, y, sample_weight, coef_init, intercept_init)
+        Returns""",
+    )
 
     def partial_fit(self, X, y, *, sample_weight=None, classes=None):
         """One epoch over ``(X, y)``, continuing the step counter and schedule.
