@@ -319,6 +319,28 @@ def test_sgd_objective_includes_the_penalty():
     assert gap == pytest.approx(0.5 * 0.5 * np.sum(model.coef_**2))
 
 
+def test_averaged_sgd_is_judged_at_its_iterate_and_raced_at_its_average():
+    """With averaging, coef_ shows the average: the divergence checks and
+    loss_curve_ watch SGD's iterate, lr='auto' ranks rates by the model that predicts."""
+    X, y = make_classification(200, 4, random_state=0)
+    model = SGDClassifier(average=True, eta0=0.1, learning_rate="constant")
+    model.partial_fit(X, y, classes=[0, 1]).partial_fit(X, y)
+
+    def plain(coef, intercept):
+        """The objective of a model without averaging at these weights."""
+        twin = SGDClassifier().set_params(**{**model.get_params(), "average": False})
+        twin.__dict__.update({k: v for k, v in vars(model).items() if k.endswith("_")})
+        twin.coef_, twin.intercept_ = coef.reshape(1, -1), np.atleast_1d(intercept)
+        return SGDAdapter(twin, shuffle=False).objective(X, y, None)
+
+    at_iterate = plain(model._standard_coef, model._standard_intercept)
+    at_average = plain(model.coef_, model.intercept_)
+    assert at_iterate != pytest.approx(at_average)  # the average lags
+    adapter = SGDAdapter(model, shuffle=False)
+    assert adapter.objective(X, y, None) == pytest.approx(at_iterate, rel=1e-12)
+    assert adapter.prediction_objective(X, y, None) == pytest.approx(at_average, rel=1e-12)
+
+
 def test_unsupported_model_names_the_supported_ones():
     from sklearn.linear_model import LogisticRegression
 

@@ -123,6 +123,10 @@ class Adapter:
         """The training objective (loss plus penalty) at the current weights."""
         raise NotImplementedError
 
+    def prediction_objective(self, X, y, sample_weight):
+        """The objective of the model as it predicts (here, at the current weights)."""
+        return self.objective(X, y, sample_weight)
+
     def score(self, X, y, sample_weight):
         return self.model.score(X, y, sample_weight=sample_weight)
 

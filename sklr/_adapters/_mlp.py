@@ -51,7 +51,6 @@ class MLPAdapter(Adapter):
         "out_activation_",
         "loss_",
         "best_loss_",
-        "best_validation_score_",
     )
 
     # Fitted on the classes at the first pass; later passes only read it.
@@ -172,17 +171,10 @@ class MLPAdapter(Adapter):
         return cached[1]
 
     def finish(self, loss_curve, validation_scores):
-        """The records as the network's own ``fit`` keeps them.
-
-        It runs without its own early stopping; with sklr's held-out rows it
-        gets what its early stopping would have recorded.
-        """
-        m = self.model
-        m.loss_curve_ = list(loss_curve)
-        if validation_scores:
-            m.validation_scores_ = list(validation_scores)
-            m.best_validation_score_ = max(validation_scores)
-            m.best_loss_ = None
+        # The network runs without its own early stopping, and keeps the
+        # records of that setting (its partial_fit relies on them): the
+        # held-out scores are the sklr estimator's.
+        self.model.loss_curve_ = list(loss_curve)
 
 
 def _rescale_velocities(optimizer, old, lr):

@@ -443,9 +443,17 @@ class SGDAdapter(Adapter):
         lags behind an iterate that diverges (scikit-learn's own running loss
         is the iterate's too).
         """
+        coef_name, intercept_name = self._iterate()
+        return self._objective_at(X, y, sample_weight, coef_name, intercept_name)
+
+    def prediction_objective(self, X, y, sample_weight):
+        """The objective of the model as it predicts: with averaging, at the average."""
+        return self._objective_at(X, y, sample_weight, "coef_", "intercept_")
+
+    def _objective_at(self, X, y, sample_weight, coef_name, intercept_name):
+        """The objective at the model's arrays of these names."""
         m = self.model
         rows, targets, weights, weight_sums = self._objective_terms(X, y, sample_weight)
-        coef_name, intercept_name = self._iterate()
         coef = getattr(m, coef_name).reshape(-1, rows.shape[0])
         # One row of scores per problem, without decision_function's validation.
         scores = (

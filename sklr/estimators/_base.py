@@ -413,14 +413,20 @@ class LRTunedMixin:
         self.loss_curve_ = np.asarray(engine.loss_curve, dtype=float)
         if engine.validation_scores:
             self.validation_scores_ = np.asarray(engine.validation_scores, dtype=float)
-        elif hasattr(model, "validation_scores_"):
-            self.validation_scores_ = None  # as the MLPs keep it without validation
         self.n_iter_ = engine.n_iter
         self.t_ = engine.t
         self.lr_events_ = list(engine.events)
         for name in engine.adapter.public_attributes:
             if hasattr(model, name):
                 setattr(self, name, getattr(model, name))
+        if hasattr(model, "best_validation_score_"):
+            # The MLPs' records of held-out rows, as their own early stopping
+            # keeps them: None without, and then no best training loss.
+            scores = engine.validation_scores
+            self.validation_scores_ = self.validation_scores_ if scores else None
+            self.best_validation_score_ = max(scores) if scores else None
+            if scores:
+                self.best_loss_ = None
         return self
 
     # -- validation ------------------------------------------------------------

@@ -259,7 +259,9 @@ _ATTRIBUTES_DOC = """
         ``average``, not at the average ``coef_`` shows); for MLPs the mean
         over the epoch's mini-batches, as scikit-learn's MLP reports it.
     validation_scores_ : ndarray of shape (n_iter_,)
-        Validation score after each epoch (with ``early_stopping``).
+        Score on the held-out rows after each epoch (with ``early_stopping``
+        or a policy watching ``'val_score'``; otherwise None for the MLP
+        models, absent for the SGD models).
     n_iter_ : int
         Epochs run.
     t_ : int
@@ -859,7 +861,11 @@ class LRTuned(_Delegating, LRTunedBase):
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-        For classifiers: the class labels."""
+        For classifiers: the class labels.
+    coef_, intercept_, coefs_, intercepts_, loss_, best_loss_, best_validation_score_, ...
+        The wrapped model's fitted attributes, as the named estimator of that
+        model exposes them (:class:`LRTunedSGDClassifier`,
+        :class:`LRTunedMLPClassifier`, ...)."""
         + _ATTRIBUTES_DOC
         + _SGD_NOTES
         + """

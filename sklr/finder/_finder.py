@@ -381,7 +381,8 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None):
        trains under the estimator's own schedule for its own ``max_iter``
        epochs on the same random ``1 / len(candidates)`` of the training part
        (``1 - RACE_HOLDOUT`` of the data) and is scored by its training
-       objective (loss plus penalty) on the held-out part. The lowest wins
+       objective (loss plus penalty) on the held-out part, of the model as
+       it predicts (with SGD's averaging: the average). The lowest wins
        (ties: the lower rate); ``race`` keeps the negated objectives.
     3. The winner is scaled for the updates it missed (see
        :func:`_update_correction`): an SGD model updates once per row, an MLP
@@ -427,7 +428,7 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None):
             racer.fit(X_tr[rows], y_tr[rows], sample_weight=sw, **from_init)
             # The held-out objective, not accuracy: on a small held-out part
             # accuracy ties between most candidates and picks at random.
-            scores[lr] = -racer._engine.adapter.objective(*validation)
+            scores[lr] = -racer._engine.adapter.prediction_objective(*validation)
         except DivergenceError:
             scores[lr] = -np.inf
         except ValueError as exc:
