@@ -3,6 +3,8 @@
 import importlib.util
 import pathlib
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -45,6 +47,12 @@ def test_demo_command_prints_the_table(capsys):
     main(["demo"])
     out = capsys.readouterr().out
     assert out.count("SGD (log loss)") == len(DEMO_SCHEDULES)
+
+
+def test_the_package_imports_without_docstrings():
+    """python -OO drops docstrings; the estimators build theirs from parts."""
+    code = "import sklr; sklr.LRTunedSGDClassifier(max_iter=2).fit([[0.0], [1.0]], [0, 1])"
+    subprocess.run([sys.executable, "-OO", "-c", code], check=True)
 
 
 def test_overhead_benchmark_runs(tmp_path):

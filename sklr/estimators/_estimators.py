@@ -825,7 +825,8 @@ def without_replaced_settings(model):
 
 
 class LRTuned(_Delegating, LRTunedBase):
-    """Train any supported scikit-learn model under an LR schedule.
+    # Built from parts, not a docstring: it must exist under python -OO too.
+    __doc__ = """Train any supported scikit-learn model under an LR schedule.
 
     The generic form of the named estimators:
     ``LRTuned(SGDClassifier(alpha=1e-3), schedule='cosine')`` trains like
@@ -1000,7 +1001,7 @@ class LRTuned(_Delegating, LRTunedBase):
         return self._fit_from(X, y, sample_weight, coef_init, intercept_init)
 
     # The common fit's parameters, and the starting weights of the SGD models.
-    fit.__doc__ = LRTunedBase.fit.__doc__.replace(
+    fit.__doc__ = (LRTunedBase.fit.__doc__ or "").replace(
         "\n\n        Returns",
         """
         coef_init : array-like of shape (n_classes, n_features), default=None
