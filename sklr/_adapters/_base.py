@@ -116,7 +116,7 @@ class Adapter:
             state.pop(name, None)
         return state
 
-    def finish(self, loss_curve, validation_scores):
+    def finish(self, loss_curve):
         """Give the model the records of the epochs it was trained for, where it keeps any."""
 
     def objective(self, X, y, sample_weight):

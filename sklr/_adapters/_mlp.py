@@ -170,7 +170,7 @@ class MLPAdapter(Adapter):
             cached = self._targets_cache = (y, _encoded_targets(self.model, y))
         return cached[1]
 
-    def finish(self, loss_curve, validation_scores):
+    def finish(self, loss_curve):
         # The network runs without its own early stopping, and keeps the
         # records of that setting (its partial_fit relies on them): the
         # held-out scores are the sklr estimator's.

@@ -407,7 +407,7 @@ class LRTunedMixin:
     def _publish(self, engine):
         """Expose the engine's records and the wrapped model's fitted attributes."""
         model = engine.adapter.model
-        engine.adapter.finish(engine.loss_curve, engine.validation_scores)
+        engine.adapter.finish(engine.loss_curve)
         self.estimator_ = model
         self.lr_curve_ = np.asarray(engine.lr_curve, dtype=float)
         self.loss_curve_ = np.asarray(engine.loss_curve, dtype=float)
