@@ -60,6 +60,11 @@ class Adapter:
         )
 
     @staticmethod
+    def updates_per_epoch(n_rows, batch_size):
+        """How many updates an epoch of ``n_rows`` takes. Here: one per row."""
+        return n_rows
+
+    @staticmethod
     def training_data(X, y, sample_weight, classes=None, *, shuffle=True, repeat=True):
         """The rows the model trains on, given the validated data (as given, here).
 

@@ -65,6 +65,12 @@ class MLPAdapter(Adapter):
 
     cache_names = ("_targets_cache",)
 
+    @staticmethod
+    def updates_per_epoch(n_rows, batch_size):
+        """One update per mini-batch, of ``batch_size`` clipped to the rows."""
+        size = min(200, n_rows) if batch_size == "auto" else min(int(batch_size), n_rows)
+        return -(-n_rows // size)
+
     def configure(self):
         if self.model.solver not in ("sgd", "adam"):
             raise ValueError(

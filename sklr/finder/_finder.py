@@ -5,7 +5,6 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import clone, is_classifier
-from sklearn.neural_network._multilayer_perceptron import BaseMultilayerPerceptron
 from sklearn.utils import check_random_state
 
 from .._adapters import adapter_class
@@ -457,14 +456,9 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None):
 
 
 def _updates_per_epoch(est, n_rows):
-    """The updates an epoch of ``n_rows`` takes: one per row for SGD, whatever its
-    steps (it updates per sample), one per mini-batch for an MLP (of the
-    estimator's size, clipped to the rows as for the racers)."""
-    if not isinstance(est._make_model(), BaseMultilayerPerceptron):
-        return n_rows
-    size = est._requested_batch_size()
-    size = min(200, n_rows) if size == "auto" else min(int(size), n_rows)
-    return -(-n_rows // size)
+    """The updates the estimator's model takes in an epoch of ``n_rows``."""
+    model = est._make_model()
+    return adapter_class(model).updates_per_epoch(n_rows, est._requested_batch_size())
 
 
 def _update_correction(est, fewer):
