@@ -1477,3 +1477,34 @@ def test_a_missing_method_says_why_as_the_wrapped_model_does(est):
         causes.append(str(exc))
         exc = exc.__cause__
     assert "probability estimates are not available for loss='hinge'" in causes
+
+
+# -- feature names -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_feature_names_are_checked_by_the_sklr_estimator(name):
+    """A DataFrame's columns are the sklr estimator's; ``estimator_`` takes arrays.
+
+    Predicting through the sklr estimator warns once for an array, as any
+    scikit-learn estimator fitted on a DataFrame does; the wrapped model,
+    trained on the validated arrays, predicts arrays without a warning.
+    """
+    pd = pytest.importorskip("pandas")
+    est = ESTIMATORS[name](max_iter=2, random_state=0)
+    X, y = data_for(est)
+    columns = [f"f{i}" for i in range(X.shape[1])]
+    frame = pd.DataFrame(X, columns=columns)
+    est.fit(frame, y)
+    assert list(est.feature_names_in_) == columns
+    assert not hasattr(est.estimator_, "feature_names_in_")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        named = est.predict(frame)
+        # (a DataFrame's array may come out in another memory order: rounding)
+        np.testing.assert_allclose(est.estimator_.predict(X), named, rtol=1e-12)
+    with pytest.warns(UserWarning, match="valid feature names") as caught:
+        np.testing.assert_allclose(est.predict(X), named, rtol=1e-12)
+    assert len(caught) == 1
+    with pytest.raises(ValueError, match="feature names should match"):
+        est.predict(frame[columns[::-1]])
