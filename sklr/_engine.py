@@ -197,6 +197,12 @@ class Engine:
             raise
         finally:
             self.adapter.release()
+        if decision == "stop":
+            warn_user(
+                f"A policy ended training at step {self.t} (see lr_events_). A "
+                "partial_fit stream ends when its caller stops calling: further calls "
+                f"train at lr {self._lr_at(self.t):.3g}."
+            )
         return decision
 
     def _warn_past_horizon(self, n_rows):
@@ -244,23 +250,25 @@ class Engine:
         best_score, best_state, best_epoch, stale = -np.inf, None, 0, 0
         for _ in range(max_iter):
             decision = self.epoch(X, y, sample_weight, probe, validation)
-            if decision == "stop":
-                break
-            if stopping is None or decision == "reject":
+            if decision == "reject":
                 continue
-            score = self.validation_scores[-1]
-            n_iter_no_change, tol, restore_best = stopping
-            stale = 0 if score > best_score + tol else stale + 1
-            if score > best_score:
-                best_score, best_epoch = score, self.n_iter
-                best_state = self.adapter.snapshot() if restore_best else None
-            if stale >= n_iter_no_change:
-                self._event(
-                    "early_stop",
-                    metric=score,
-                    detail=f"validation score did not improve by more than tol={tol} "
-                    f"for {n_iter_no_change} epochs",
-                )
+            if stopping is not None:
+                # Also the epoch a policy ends the fit with: it may be the best.
+                score = self.validation_scores[-1]
+                n_iter_no_change, tol, restore_best = stopping
+                stale = 0 if score > best_score + tol else stale + 1
+                if score > best_score:
+                    best_score, best_epoch = score, self.n_iter
+                    best_state = self.adapter.snapshot() if restore_best else None
+                if stale >= n_iter_no_change and decision != "stop":
+                    self._event(
+                        "early_stop",
+                        metric=score,
+                        detail=f"validation score did not improve by more than tol={tol} "
+                        f"for {n_iter_no_change} epochs",
+                    )
+                    break
+            if decision == "stop":
                 break
         if best_state is not None and best_epoch != self.n_iter:
             self.adapter.restore(best_state)
@@ -428,13 +436,27 @@ class Engine:
             return None
         next_step = self.t + n_steps
         lr_next = self._lr_at(next_step)
-        decision, changes = self.controller.observe({"loss": loss, "val_score": score}, lr_next)
-        # After an undo the next step is the retry of this epoch's first step.
-        step = self.t if decision == "reject" else next_step
-        lr_before = float(lrs[0]) if decision == "reject" else lr_next
-        lr_after = self._lr_at(step)
-        for kind, metric in changes:
-            self._event(kind, step=step, lr_before=lr_before, lr_after=lr_after, metric=metric)
+        decision, changes = self.controller.observe(
+            {"loss": loss, "val_score": score}, lr_next, steps=(self.t, next_step)
+        )
+        # After an undo the next step is the retry of this epoch's first step,
+        # and the epoch is not counted.
+        undone = decision == "reject"
+        step = self.t if undone else next_step
+        lr_before = float(lrs[0]) if undone else lr_next
+        epoch = self.n_iter if undone else self.n_iter + 1
+        for kind, metric, factors in changes:
+            # Each change from the rate the one before it left.
+            lr_after = self.lr * self.shrink * factors[0 if undone else 1]
+            self._event(
+                kind,
+                step=step,
+                epoch=epoch,
+                lr_before=lr_before,
+                lr_after=lr_after,
+                metric=metric,
+            )
+            lr_before = lr_after
         return decision
 
     def _lr_at(self, step):
@@ -477,12 +499,14 @@ class Engine:
         X = X[rows].copy() if isinstance(X, np.ndarray) else X[rows]
         return X, y[rows], None if sample_weight is None else sample_weight[rows]
 
-    def _event(self, kind, *, step=None, lr_before=None, lr_after=None, metric=None, detail=""):
+    def _event(
+        self, kind, *, step=None, epoch=None, lr_before=None, lr_after=None, metric=None, detail=""
+    ):
         last = self.lr_curve[-1] if self.lr_curve else None
         self.events.append(
             {
                 "step": self.t if step is None else step,
-                "epoch": self.n_iter,
+                "epoch": self.n_iter if epoch is None else epoch,
                 "kind": kind,
                 "lr_before": last if lr_before is None else lr_before,
                 "lr_after": last if lr_after is None else lr_after,

@@ -11,7 +11,7 @@ from sklearn.base import BaseEstimator, is_classifier
 from sklearn.datasets import load_iris
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression, Perceptron, SGDClassifier, SGDRegressor
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import scale
 
 from sklr import (
@@ -220,6 +220,20 @@ CASES = [
         fit_reg(),
         ValueError,
         "'loss' parameter of LRTunedMLPRegressor",
+    ),
+    case(
+        "mlp-regressor-poisson-negative-y",
+        lambda: mlp_reg(loss="poisson"),
+        fit_reg(y=np.r_[-1.0, np.abs(Y_REG[1:])]),
+        ValueError,
+        r"loss='poisson' needs non-negative targets .* 1 negative value",
+    ),
+    case(
+        "lrtuned-mlp-regressor-poisson-negative-y",
+        lambda: LRTuned(MLPRegressor(loss="poisson")),
+        fit_reg(),
+        ValueError,
+        r"loss='poisson' needs non-negative targets",
     ),
     case(
         "hidden_layer_sizes-with-0",

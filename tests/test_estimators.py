@@ -1508,3 +1508,40 @@ def test_feature_names_are_checked_by_the_sklr_estimator(name):
     assert len(caught) == 1
     with pytest.raises(ValueError, match="feature names should match"):
         est.predict(frame[columns[::-1]])
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_mlp_loss_attributes_per_batch_are_the_epochs(solver, early_stopping):
+    """Stepping per batch, ``loss_``/``best_loss_`` are epoch losses, as stepping per epoch."""
+    est = LRTunedMLPClassifier(
+        hidden_layer_sizes=(8,),
+        solver=solver,
+        lr=0.3 if early_stopping else 0.01,
+        max_iter=12,
+        step_every="batch",
+        batch_size=BATCH,
+        early_stopping=early_stopping,
+        n_iter_no_change=3,
+        random_state=0,
+    ).fit(X_CLF, Y_CLF)
+    curve = est.loss_curve_
+    if early_stopping:  # the restored epoch's loss; no best loss with held-out rows
+        best = int(np.argmax(est.validation_scores_))
+        assert est.loss_ == curve[best]
+        assert est.best_loss_ is None
+    else:
+        assert est.loss_ == curve[-1]
+        assert est.best_loss_ == curve.min()
+
+
+def test_lrtuned_in_an_ensemble_does_not_warn_of_the_seeds_it_sets():
+    """Bagging sets every random_state it finds; LRTuned's own seed wins, silently."""
+    from sklearn.ensemble import BaggingClassifier
+
+    bag = BaggingClassifier(LRTuned(SGDClassifier(), max_iter=3), n_estimators=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bag.fit(X_CLF, Y_CLF)
+    with pytest.warns(UserWarning, match=r"random_state=1 has no effect"):
+        LRTuned(SGDClassifier(random_state=1), max_iter=3).fit(X_CLF, Y_CLF)

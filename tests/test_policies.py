@@ -380,9 +380,9 @@ def observe_controller(monkeypatch):
     seen = []
     original = Controller.observe
 
-    def spy(self, metrics, next_lr):
+    def spy(self, metrics, next_lr, steps=()):
         seen.append(dict(metrics))
-        return original(self, metrics, next_lr)
+        return original(self, metrics, next_lr, steps)
 
     monkeypatch.setattr(Controller, "observe", spy)
     return seen
@@ -397,14 +397,17 @@ def fit_observed(case, monkeypatch):
 def replay(policy, est, seen):
     """Feed the metrics the fit showed its policy to a fresh live state.
 
-    Returns ``[(epoch, decision, kind, metric)]`` for every reaction.
+    Returns ``[(epoch, decision, kind, metric)]`` for every reaction, with
+    ``epoch`` as ``lr_events_`` counts it: the epochs accepted by then (an
+    undone epoch is not).
     """
     state = policy.bind(Constant())
     reactions, epoch = [], 0
     for metrics in seen:
         decision, kind = state.observe(metrics, est.lr * state.scale)
         if kind is not None:
-            reactions.append((epoch, decision, kind, metrics[policy.monitor]))
+            accepted = epoch if decision == "reject" else epoch + 1
+            reactions.append((accepted, decision, kind, metrics[policy.monitor]))
         if decision != "reject":
             epoch += 1
     return reactions
@@ -448,12 +451,12 @@ def test_fit_event_rates_match_lr_curve(case):
         assert event["lr_after"] == pytest.approx(
             event["lr_before"] * FACTOR[kind](policy), rel=1e-12
         )
-        if kind == "bold_undo":
-            # The undone epoch was step `step`, taken at lr_before; it is not in lr_curve_.
-            assert step == event["epoch"]
-        else:
-            # A change after epoch `epoch` applies from the next step on.
-            assert step == event["epoch"] + 1
+        # One step per epoch: an event says how many epochs were accepted,
+        # which is the step it applies from.
+        assert step == event["epoch"]
+        if kind != "bold_undo":
+            # A change after epoch `epoch` applies from the next step on; the
+            # undone epoch was step `step`, at lr_before, and is not in lr_curve_.
             assert event["lr_before"] == pytest.approx(curve[step - 1], rel=1e-12)
     # Between consecutive accepted steps the rate moves only by the events at that step
     # (a change after the previous epoch, then the retries of this one).
@@ -710,7 +713,7 @@ def test_event_metric_is_the_monitored_value(policy):
     assert accepted
     monitored = est.validation_scores_ if policy.monitor == "val_score" else est.loss_curve_
     for event in accepted:
-        assert event["metric"] == monitored[event["epoch"]], event
+        assert event["metric"] == monitored[event["epoch"] - 1], event
 
 
 @pytest.mark.parametrize(
@@ -772,3 +775,79 @@ def test_grid_search_over_policy_parameters():
     zero = clone(est).set_params(schedule__patience=0).fit(IRIS_X, IRIS_Y)
     three = clone(est).set_params(schedule__patience=3).fit(IRIS_X, IRIS_Y)
     assert len(zero.lr_events_) > len(three.lr_events_)
+
+
+# -- decisions of several kinds after one epoch ------------------------------------
+
+
+def test_restore_best_counts_the_epoch_a_policy_ends_the_fit_with():
+    """The epoch a policy stops on is scored like any other: it may be the best."""
+    from sklearn.datasets import load_diabetes
+
+    from sklr import LRTunedSGDRegressor
+
+    X, y = load_diabetes(return_X_y=True)
+    est = LRTunedSGDRegressor(
+        lr=1e-6,
+        schedule=Adaptive(n_iter_no_change=1, tol=1e9),
+        early_stopping=True,
+        max_iter=20,
+        random_state=0,
+    ).fit(scale(X), y)
+    kinds = [event["kind"] for event in est.lr_events_]
+    assert kinds[-1] == "adaptive_stop"
+    scores = est.validation_scores_
+    assert len(scores) == est.n_iter_ and np.argmax(scores) == len(scores) - 1
+    # The last epoch is the best one, so nothing is brought back.
+    assert "restore_best" not in kinds
+
+
+def test_events_after_an_epoch_carry_its_number():
+    """Policy changes, edge shrinks, early stops and restores after epoch k say epoch k."""
+    from sklearn.datasets import load_breast_cancer
+
+    X, y = load_breast_cancer(return_X_y=True)
+    est = LRTunedSGDClassifier(
+        lr=1e3, schedule=ReduceOnPlateau(patience=0), max_iter=8, random_state=0
+    ).fit(X, y)
+    after = [e for e in est.lr_events_ if e["kind"] != "rollback"]
+    assert {e["kind"] for e in after} >= {"plateau_reduce", "edge_shrink"}
+    for event in after:
+        # Per epoch, a decision after epoch k applies from step k.
+        assert event["epoch"] == event["step"], event
+    for event in est.lr_events_:
+        if event["kind"] == "rollback":  # during the epoch after those accepted
+            assert event["epoch"] == event["step"], event
+
+
+def test_two_policies_changing_the_rate_after_one_epoch_chain_their_events():
+    """Each event shows its own change, from the rate the one before left."""
+    plateau = ReduceOnPlateau(patience=0, threshold=1.0)
+    est = LRTunedSGDClassifier(
+        lr=0.1,
+        schedule=Product([plateau, Adaptive(n_iter_no_change=1, tol=1e9)]),
+        max_iter=3,
+        random_state=0,
+    ).fit(IRIS_X, IRIS_Y)
+    events = est.lr_events_
+    at_step_2 = [e for e in events if e["step"] == 2]
+    assert [e["kind"] for e in at_step_2] == ["plateau_reduce", "adaptive_reduce"]
+    first, second = at_step_2
+    np.testing.assert_allclose(first["lr_after"], first["lr_before"] * plateau.factor)
+    np.testing.assert_allclose(second["lr_before"], first["lr_after"])
+    np.testing.assert_allclose(second["lr_after"], second["lr_before"] * 0.2)
+    np.testing.assert_allclose(second["lr_after"], est.lr_curve_[2])
+
+
+def test_adaptive_stop_in_a_stream_is_recorded_once_with_a_warning():
+    """A stream goes on after a policy's stop (its caller ends it), and says so once."""
+    est = LRTunedSGDClassifier(
+        lr=1e-6, schedule=Adaptive(n_iter_no_change=1, tol=1e9), max_iter=20, random_state=0
+    )
+    with pytest.warns(UserWarning, match="A policy ended training at step 2") as caught:
+        for call in range(5):
+            est.partial_fit(IRIS_X, IRIS_Y, classes=np.unique(IRIS_Y) if call == 0 else None)
+    assert len([w for w in caught if "policy ended" in str(w.message)]) == 1
+    assert [e["kind"] for e in est.lr_events_] == ["adaptive_stop"]
+    assert est.n_iter_ == 5
+    np.testing.assert_allclose(est.lr_curve_[2:], est.lr_curve_[1])

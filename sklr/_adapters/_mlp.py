@@ -127,6 +127,20 @@ class MLPAdapter(Adapter):
     def objective(self, X, y, sample_weight):
         return _objective(self.model, X, y, sample_weight)
 
+    def train_batches(self, X, y, sample_weight, classes, batches, lrs, seed):
+        """Per-batch steps; then the network holds the epoch's losses, as after an epoch.
+
+        Each step is a pass over one mini-batch, which leaves that batch's
+        loss in ``loss_`` and the lowest batch loss in ``best_loss_``: they
+        become the epoch's running loss (the mean over its batches) and the
+        lowest such loss so far.
+        """
+        best = getattr(self.model, "best_loss_", None)
+        loss = super().train_batches(X, y, sample_weight, classes, batches, lrs, seed)
+        self.model.loss_ = loss
+        self.model.best_loss_ = loss if best is None else min(best, loss)
+        return loss
+
     def batch_step(self, X, y, sample_weight, classes, seed):
         # One update on all the rows, also for a short last batch (and no
         # warning); the network keeps the mini-batch it was given.

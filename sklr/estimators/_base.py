@@ -463,6 +463,14 @@ class LRTunedMixin:
                 f"{type(self).__name__} needs numeric targets, got y of dtype {y.dtype}; "
                 "convert y to numbers, or use a classifier for labels."
             )
+        elif getattr(getattr(self, "estimator", self), "loss", None) == "poisson" and np.any(
+            y < 0
+        ):
+            raise ValueError(
+                f"loss='poisson' needs non-negative targets (counts or rates); y has "
+                f"{np.count_nonzero(y < 0)} negative value(s). Shift or transform y, or "
+                "use loss='squared_error'."
+            )
         return X, y
 
     def _multi_output(self):

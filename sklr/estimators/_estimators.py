@@ -270,7 +270,11 @@ _ATTRIBUTES_DOC = """
         Decisions other than a plain step (rollbacks and the edge shrinks
         after them, policy changes, early stop, restoring the best epoch),
         each with ``step``, ``epoch``, ``kind``, ``lr_before``, ``lr_after``,
-        ``metric`` and ``detail``.
+        ``metric`` and ``detail``. ``step`` is the step the new rate applies
+        from; ``epoch`` counts the epochs accepted by then (a rollback or an
+        undone epoch during epoch ``k`` says ``k - 1``, a decision after
+        epoch ``k`` says ``k``). Several changes after one epoch each show
+        their own, from the rate the one before left.
     lr_finder_ : LRFinderResult
         With ``lr='auto'``: the range test, the race and the chosen ``lr``.
     estimator_ : estimator
@@ -944,6 +948,9 @@ class LRTuned(_Delegating, LRTunedBase):
             and name in defaults
             and not _same_value(value, defaults[name])
             and not _same_value(value, ours.get(name, defaults[name]))
+            # A seed of LRTuned's own wins, and ensembles (bagging, boosting)
+            # set every random_state they find, the wrapped model's too.
+            and not (name == "random_state" and self.random_state is not None)
         ]
         if ignored:
             warn_user(

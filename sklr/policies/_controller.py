@@ -111,18 +111,20 @@ class Controller:
         for state in self.states:
             state.new_data(metrics)
 
-    def observe(self, metrics, next_lr):
+    def observe(self, metrics, next_lr, steps=()):
         """Let every policy react to an epoch.
 
         Returns ``(decision, changes)``: the strongest decision (``'reject'``
-        over ``'stop'`` over None) and, for each change made, its kind and
-        the value of the metric that policy monitors.
+        over ``'stop'`` over None) and, for each change made, its kind, the
+        value of the metric that policy monitors and the factors at
+        ``steps`` right after that change (before the next policy's).
         """
         decision, changes = None, []
         for state in self.states:
             verdict, kind = state.observe(metrics, next_lr)
             if kind is not None:
-                changes.append((kind, state.metric(metrics)))
+                factors = [float(self.factors(step, 1)[0]) for step in steps]
+                changes.append((kind, state.metric(metrics), factors))
             if verdict == "reject" or (verdict == "stop" and decision is None):
                 decision = verdict
         return decision, changes

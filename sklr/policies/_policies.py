@@ -237,8 +237,11 @@ class _AdaptiveState(LiveState):
         super().__init__(policy, base)
         self.best = -np.inf if policy.greater_is_better else np.inf
         self.no_improvement = 0
+        self.stopped = False
 
     def observe(self, metrics, next_lr):
+        if self.stopped:  # a stream that goes on after the stop (see Adaptive)
+            return None, None
         value = self.metric(metrics)
         p = self.policy
         if p.greater_is_better:
@@ -251,6 +254,7 @@ class _AdaptiveState(LiveState):
         if self.no_improvement < p.n_iter_no_change:
             return None, None
         if next_lr <= ADAPTIVE_MIN_LR:
+            self.stopped = True
             return "stop", "adaptive_stop"
         self.scale *= p.factor
         self.no_improvement = 0
@@ -268,6 +272,10 @@ class Adaptive(Policy):
     which case training stops (recorded as ``'adaptive_stop'`` in
     ``lr_events_``). scikit-learn's MLP waits one epoch longer (it reduces
     once the count *exceeds* ``n_iter_no_change``); sklr follows its SGD.
+
+    A ``partial_fit`` stream ends when its caller stops calling: there the
+    stop is recorded once, with a warning, and later calls train on at the
+    rate reached.
 
     Parameters
     ----------
