@@ -67,6 +67,9 @@ from ._warnings import warn_user
 #: few per cent of an SGD epoch.
 LOSS_SAMPLE_SIZE = 500
 
+#: The rows per step of ``batch_size='auto'`` at most (scikit-learn's MLP).
+AUTO_BATCH_SIZE = 200
+
 #: A loss this many times the starting loss (or the best loss, once below the
 #: starting loss) is divergence.
 DIVERGENCE_FACTOR = 10.0
@@ -208,7 +211,7 @@ class Engine:
     def _warn_past_horizon(self, n_rows):
         """Warn once, before it trains, when a call goes past the plan at a negligible rate."""
         horizon = self.controller.horizon
-        n_steps = 1 if self.batch_size is None else -(-n_rows // self.batch_size)
+        n_steps = 1 if self.batch_size is None else -(-n_rows // self._batch_size_for(n_rows))
         if self.warned_past_horizon or self.t + n_steps <= horizon:
             return
         factor = float(self.controller.factors(horizon, 1)[0])  # held past the horizon
@@ -475,7 +478,12 @@ class Engine:
             else np.arange(n)
         )
         # As gen_batches, without its per-call parameter validation.
-        return [order[start : start + self.batch_size] for start in range(0, n, self.batch_size)]
+        size = self._batch_size_for(n)
+        return [order[start : start + size] for start in range(0, n, size)]
+
+    def _batch_size_for(self, n_rows):
+        """Rows per step: ``'auto'`` is ``min(200, rows)`` of each call, as scikit-learn's MLP."""
+        return min(AUTO_BATCH_SIZE, n_rows) if self.batch_size == "auto" else self.batch_size
 
     def _loss_probe(self, X, y, sample_weight):
         """The rows on which the training objective is measured each epoch.

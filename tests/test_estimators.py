@@ -1545,3 +1545,22 @@ def test_lrtuned_in_an_ensemble_does_not_warn_of_the_seeds_it_sets():
         bag.fit(X_CLF, Y_CLF)
     with pytest.warns(UserWarning, match=r"random_state=1 has no effect"):
         LRTuned(SGDClassifier(random_state=1), max_iter=3).fit(X_CLF, Y_CLF)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: LRTunedMLPClassifier(hidden_layer_sizes=(8,), step_every="batch"),
+        lambda: LRTuned(MLPClassifier(hidden_layer_sizes=(8,)), step_every="batch"),
+    ],
+)
+def test_auto_batch_size_of_a_stream_is_min_200_rows_of_each_call(make):
+    """As scikit-learn's MLP takes ``batch_size='auto'`` on every ``partial_fit`` call."""
+    X, y = make_classification(900, 6, random_state=0)
+    est = make().set_params(max_iter=10, random_state=0)
+    est.partial_fit(X[:50], y[:50], classes=[0, 1])
+    assert est.t_ == 1  # one step of 50 rows
+    est.partial_fit(X[50:], y[50:])
+    assert est.t_ == 1 + 5  # 850 rows in steps of 200
+    est.partial_fit(X[:30], y[:30])
+    assert est.t_ == 1 + 5 + 1

@@ -341,6 +341,10 @@ class LRTunedMixin:
         if self.step_every == "batch":
             batch_size = self._batch_size(n_samples)
             steps_per_epoch = -(-n_samples // batch_size)
+            if self._requested_batch_size() == "auto":
+                # Planned from these rows; each call of a stream then takes
+                # min(200, its rows), as scikit-learn's MLP does.
+                batch_size = "auto"
         horizon = self.max_iter * steps_per_epoch
         schedule = resolve(self.schedule)
         controller = Controller(*self._checked_schedule(schedule, horizon))

@@ -530,8 +530,9 @@ _MLP_DOC_COMMON = (
         Rows per step with ``step_every='batch'``; must not exceed the
         number of training samples.""",
         """    batch_size : int or 'auto', default='auto'
-        The network's mini-batch (``'auto'``: ``min(200, n_samples)``); with
-        ``step_every='batch'`` the schedule steps once per mini-batch. Larger
+        The network's mini-batch (``'auto'``: ``min(200, n_samples)``, of
+        each call in a ``partial_fit`` stream); with ``step_every='batch'``
+        the schedule steps once per mini-batch. Larger
         than the training data, it is clipped to it with a warning, as
         scikit-learn's MLP does; with ``step_every='batch'``, whose steps are
         planned from it, it is an error.""",
@@ -859,7 +860,7 @@ class LRTuned(_Delegating, LRTunedBase):
         """    batch_size : int, 'auto' or None, default=None
         Rows per step with ``step_every='batch'``. ``None`` keeps an MLP's own
         mini-batch and means 256 rows for SGD models; ``'auto'`` is
-        ``min(200, n_samples)``.""",
+        ``min(200, n_samples)`` (of each call in a ``partial_fit`` stream).""",
     )
     __doc__ += (
         """
