@@ -1,6 +1,6 @@
 """Preview a schedule's learning rates without training."""
 
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 
@@ -45,7 +45,7 @@ def simulate(schedule, n_steps: int, lr: float = 1.0) -> np.ndarray:
     schedule = resolve(schedule)
     if not isinstance(n_steps, Integral) or isinstance(n_steps, bool) or n_steps < 1:
         raise ValueError(f"n_steps must be a positive integer, got {n_steps!r}.")
-    if not np.isfinite(lr) or lr <= 0:
+    if not isinstance(lr, Real) or isinstance(lr, bool) or not np.isfinite(lr) or lr <= 0:
         raise ValueError(f"lr must be a finite float > 0, got {lr!r}.")
     steps = np.arange(n_steps)
     factors = schedule(steps, horizon=n_steps)

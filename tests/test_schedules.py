@@ -10,6 +10,7 @@ closed form (PyTorch, Keras, Optax) written out in this file.
 
 import math
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -1009,7 +1010,8 @@ def test_product():
 
 
 def wsd_reference(t, T, warmup_steps=None, decay_fraction=0.1, decay="linear"):
-    D = max(1, math.ceil(decay_fraction * T))
+    # ceil(decay_fraction * T) in exact arithmetic (0.07 * 100 is 7.000000000000001)
+    D = max(1, -(-round(decay_fraction * 10**6) * T // 10**6))
     # The default warmup is shortened to T - D when both do not fit.
     W = warmup_steps or min(max(1, T // 10), T - D)
     if t < W:
@@ -1045,6 +1047,8 @@ def test_wsd_defaults_literal():
         (dict(warmup_steps=7, decay_fraction=0.5, decay="linear"), 40),
         (dict(decay_fraction=0.2, decay="cosine"), 9),
         (dict(), 5),
+        (dict(warmup_steps=93, decay_fraction=0.07), 100),  # 93 + 7 steps, exactly
+        (dict(warmup_steps=5, decay_fraction=0.07), 300),
     ],
 )
 def test_wsd_closed_form(params, T):
@@ -1551,3 +1555,32 @@ def test_invalid_parameters(call, names):
         call()
     for name in names[1:]:
         assert name in str(excinfo.value), (name, str(excinfo.value))
+
+
+@pytest.mark.parametrize(
+    "schedule, advice",
+    [
+        (CosineDecay(), "set total_steps=..., or evaluate it with horizon="),
+        (Cyclic(), "set step_size_up=..., or evaluate it with horizon="),
+        (WarmupStableDecay(), "but none was given: evaluate it with horizon="),
+    ],
+)
+def test_a_missing_horizon_is_explained_with_the_schedules_own_remedy(schedule, advice):
+    with pytest.raises(ValueError, match=re.escape(advice)):
+        schedule(3)
+
+
+@pytest.mark.parametrize("step", [2.5, [1.999, 2.0], np.array([0.5])])
+def test_fractional_steps_are_an_error(step):
+    with pytest.raises(ValueError, match="step must be an integer or an array of integers"):
+        StepDecay(2, 0.5)(step)
+
+
+def test_whole_steps_in_a_float_array_are_steps():
+    assert_close(StepDecay(2, 0.5)(np.linspace(0, 4, 5)), StepDecay(2, 0.5)(np.arange(5)))
+
+
+@pytest.mark.parametrize("lr", ["0.5", None, np.array([0.1, 0.2]), True, -1.0, np.nan])
+def test_simulate_rejects_a_rate_that_is_not_a_positive_number(lr):
+    with pytest.raises(ValueError, match="lr must be a finite float > 0"):
+        sklr.simulate("cosine", 3, lr)

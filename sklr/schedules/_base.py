@@ -57,10 +57,14 @@ class Schedule(BaseEstimator):
         if total is not None:
             return total
         if horizon is None:
+            params = self.get_params(deep=False)
+            # The parameter, if any, that fixes the length without a horizon.
+            fix = next((p for p in ("total_steps", "step_size_up") if p in params), None)
+            own = f"set {fix}=..., or " if fix else ""
             raise ValueError(
                 f"{type(self).__name__} is relative to the horizon of the fit "
-                "but none was given: set total_steps=..., or evaluate it with "
-                "horizon=... (an estimator passes its own number of steps)."
+                f"but none was given: {own}evaluate it with horizon=... (an "
+                "estimator passes its own number of steps)."
             )
         return horizon
 
@@ -80,7 +84,9 @@ def check_factors(factors, steps, schedule):
 
 def _check_steps(step):
     t = np.asarray(step)
-    if t.dtype.kind not in "iuf":
+    # Whole numbers in a float array (np.linspace, say) are steps too.
+    whole = t.dtype.kind in "iu" or (t.dtype.kind == "f" and np.all(np.mod(t, 1) == 0))
+    if t.dtype.kind not in "iuf" or (t.size and np.all(np.isfinite(t)) and not whole):
         raise ValueError(f"step must be an integer or an array of integers, got {step!r}.")
     if t.size and (not np.all(np.isfinite(t)) or np.any(t < 0)):
         raise ValueError(f"step must be non-negative and finite, got {step!r}.")

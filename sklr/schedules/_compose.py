@@ -252,7 +252,8 @@ class WarmupStableDecay(Schedule):
 
     def _factor(self, t, horizon):
         T = self._horizon(horizon)
-        D = max(1, math.ceil(self.decay_fraction * T))
+        # Rounded first: 0.07 * 100 is 7.000000000000001 in floating point.
+        D = max(1, math.ceil(round(self.decay_fraction * T, 9)))
         if self.warmup_steps is None:
             # The default warmup gives way to the decay on very short horizons.
             W = min(max(1, T // 10), T - D)
