@@ -8,13 +8,15 @@ import warnings
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, load_iris
 from sklearn.linear_model import SGDClassifier
 from sklearn.preprocessing import StandardScaler
 
 from sklr import LRTuned, LRTunedMLPClassifier, LRTunedSGDClassifier, LRTunedSGDRegressor, lr_find
-from sklr.finder import RACE_MULTIPLIERS, edge, minimum, steepest, valley
+from sklr._engine import split_validation
+from sklr.finder import RACE_MULTIPLIERS, edge, minimum, race_multipliers, steepest, valley
 from sklr.finder._finder import EDGE_FACTOR, SMOOTHING
+from sklr.schedules import StepDecay
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -188,6 +190,25 @@ def test_lr_auto_keeps_its_choice_and_the_race():
 
 
 @pytest.mark.parametrize(
+    "schedule, multipliers",
+    [
+        ("onecycle", RACE_MULTIPLIERS),  # anneals to about 0: up to 100x
+        ("cosine", RACE_MULTIPLIERS),
+        ("constant", (0.3, 1.0, 3.0, 10.0)),  # the best constant rate is near the suggestion
+        (
+            StepDecay(step_size=5, gamma=0.5),
+            (0.3, 1.0, 3.0, 10.0, 30.0),
+        ),  # ends at 1/2 of its peak
+    ],
+)
+def test_lr_auto_races_higher_multiples_for_schedules_that_anneal(schedule, multipliers):
+    est = LRTunedSGDClassifier(lr="auto", schedule=schedule, max_iter=10, random_state=0)
+    assert race_multipliers(est) == multipliers
+    est.fit(*CANCER)
+    assert set(est.lr_finder_.race) == {est.lr_finder_.suggestion * m for m in multipliers}
+
+
+@pytest.mark.parametrize(
     "make",
     [
         lambda: LRTunedSGDClassifier(lr="auto", step_every="batch", batch_size=128),
@@ -204,23 +225,38 @@ def test_lr_auto_races_per_batch_fits_with_batches_larger_than_a_racers_rows(mak
     assert all(np.isfinite(score) for score in est.lr_finder_.race.values())
 
 
-def test_lr_auto_says_when_the_schedule_cannot_be_raced():
+@pytest.mark.parametrize("make", [LRTunedSGDClassifier, LRTunedMLPClassifier])
+def test_lr_auto_says_when_the_schedule_cannot_be_raced(make):
     from sklr.schedules import OneCycle
 
     X, y = CANCER
     n_batches = -(-X.shape[0] // 128)
+    schedule = OneCycle(total_steps=4 * n_batches)  # the whole fit's steps
+    est = make(lr="auto", schedule=schedule, step_every="batch", batch_size=128, max_iter=4)
+    with pytest.raises(
+        ValueError,
+        match=r"(?s)lr='auto' races candidate rates on a share of the rows.*OneCycle\(.*"
+        r"total_steps=None to plan",
+    ):
+        est.fit(X, y)
+    # With a float rate the schedule runs over the fit as planned.
+    assert est.set_params(lr=0.01).fit(X, y).t_ == 4 * n_batches
+
+
+def test_lr_auto_says_why_no_candidate_could_race():
+    from sklr.policies import ReduceOnPlateau
+
+    X, y = load_iris(return_X_y=True)
+    few = np.r_[0:12, 50:62, 100:112]  # each racer's few rows cannot hold out a split
     est = LRTunedSGDClassifier(
-        lr="auto",
-        schedule=OneCycle(total_steps=4 * n_batches),  # the whole fit's steps
-        step_every="batch",
-        batch_size=128,
-        max_iter=4,
+        lr="auto", schedule=ReduceOnPlateau(monitor="val_score"), random_state=0
     )
     with pytest.raises(
         ValueError,
-        match=r"lr='auto' could not race any candidate rate.*Pass a float lr, or a schedule",
+        match=r"(?s)lr='auto' could not race any candidate rate, each on 6 of the 32 "
+        r"training rows: Cannot hold out .* Pass a float lr\.",
     ):
-        est.fit(X, y)
+        est.fit(X[few], y[few])
 
 
 def test_lr_auto_partial_fit_chooses_on_the_first_chunk():
@@ -263,3 +299,34 @@ def test_lr_auto_with_balanced_class_weight():
     est = LRTunedSGDClassifier(lr="auto", class_weight="balanced", max_iter=3, random_state=0)
     assert est.fit(X, y).lr_finder_.lr > 0
     assert lr_find(est, X, y, random_state=0).suggestion > 0
+
+
+def test_lr_auto_holds_out_rows_not_copies_of_repeated_rows(monkeypatch):
+    """Integer sample weights are repeated rows for SGD: the race splits the rows themselves."""
+    import sklr.finder._finder as finder
+
+    splits = []
+
+    def spy(*args, **kwargs):
+        splits.append(split_validation(*args, **kwargs))
+        return splits[-1]
+
+    monkeypatch.setattr(finder, "split_validation", spy)
+    X, y = CANCER
+    LRTunedSGDClassifier(lr="auto", random_state=0).fit(X, y, sample_weight=np.full(len(y), 2.0))
+    (X_train, _, _), (X_held, _, sw_held) = splits[-1]
+    assert len(X_train) + len(X_held) == len(X)  # the rows, not their repetitions
+    trained = {row.tobytes() for row in X_train}
+    assert not any(row.tobytes() in trained for row in X_held)
+    assert np.all(sw_held == 2.0)
+
+
+def test_lr_find_leaves_a_plain_models_random_state_alone():
+    from sklearn.linear_model import SGDClassifier
+
+    X, y = CANCER
+    rs = np.random.RandomState(0)
+    model = SGDClassifier(random_state=rs)
+    first, second = lr_find(model, X, y), lr_find(model, X, y)
+    assert first.suggestion == second.suggestion
+    assert rs.randint(1000) == np.random.RandomState(0).randint(1000)

@@ -177,8 +177,9 @@ class LRTunedMixin:
                 remedy=self._split_remedy(),
             )
         balanced_from = (y, sample_weight)
-        X, y, sample_weight = self._training_rows(X, y, sample_weight, classes)
-        lr = self._resolve_lr(X, y, sample_weight, classes, rng, init)
+        given = (X, y, sample_weight)
+        X, y, sample_weight = self._training_rows(*given, classes)
+        lr = self._resolve_lr(X, y, sample_weight, classes, rng, init, given)
         engine = self._start_engine(X, y, classes, rng, lr, balanced_from=balanced_from, init=init)
         stopping = (
             (self.n_iter_no_change, -np.inf if self.tol is None else self.tol, self.restore_best)
@@ -249,9 +250,10 @@ class LRTunedMixin:
         X, y = self._validate_xy(X, y, reset=True)
         sample_weight = self._check_sample_weight(sample_weight, X)
         classes = self._check_classes(y, classes, streaming=True)
-        X, y, sample_weight = self._training_rows(X, y, sample_weight, classes)
+        given = (X, y, sample_weight)
+        X, y, sample_weight = self._training_rows(*given, classes)
         rng = check_random_state(self.random_state)
-        lr = self._resolve_lr(X, y, sample_weight, classes, rng)
+        lr = self._resolve_lr(X, y, sample_weight, classes, rng, given=given)
         engine = self._start_engine(X, y, classes, rng, lr)
         engine.partial_epoch(X, y, sample_weight)
         return self._publish(engine)
@@ -323,15 +325,23 @@ class LRTunedMixin:
             model.set_params(class_weight=dict(zip(classes, weights, strict=True)))
         return model
 
-    def _resolve_lr(self, X, y, sample_weight, classes, rng, init=None):
+    def _resolve_lr(self, X, y, sample_weight, classes, rng, init=None, given=None):
         """The base rate: ``lr``, or with ``lr='auto'`` the one chosen on the training data.
 
-        ``init``: the checked starting weights of the fit, which the range
-        test and the race start from too.
+        ``X, y, sample_weight``: the training rows; ``given``: the same
+        before ``_training_rows``, whose sample weights may have become
+        repeated rows (the race holds out rows, not copies: see
+        ``choose_lr``). ``init``: the checked starting weights of the fit,
+        which the range test and the race start from too.
         """
         if self.lr != "auto":
             return float(self.lr)
-        self.lr_finder_ = choose_lr(self, X, y, sample_weight, classes, rng, init=init)
+        race_rows = None
+        if given is not None and given[2] is not None:
+            race_rows = self._training_rows(*given, classes, repeat=False)
+        self.lr_finder_ = choose_lr(
+            self, X, y, sample_weight, classes, rng, init=init, race_rows=race_rows
+        )
         return self.lr_finder_.lr
 
     def _start_engine(self, X, y, classes, rng, lr, balanced_from=None, init=None):

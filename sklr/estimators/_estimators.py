@@ -164,7 +164,8 @@ _SGD_DOC_COMMON = """
         ``fit`` for the schedule in use (an LR range test, then a short race
         of candidate rates under the schedule; see
         :func:`sklr.finder.choose_lr`) and keeps the result in
-        ``lr_finder_``.
+        ``lr_finder_``. With ``step_every='batch'`` it needs a schedule
+        planned over the fit (no explicit ``total_steps``).
     schedule : str or Schedule, default='constant'
         A schedule object from :mod:`sklr.schedules` or one of its string
         aliases (``'constant'``, ``'step'``, ``'cosine'``, ``'onecycle'``, ...).

@@ -7,6 +7,7 @@ from ._finder import (
     edge,
     lr_find,
     minimum,
+    race_multipliers,
     steepest,
     valley,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "edge",
     "lr_find",
     "minimum",
+    "race_multipliers",
     "steepest",
     "valley",
 ]

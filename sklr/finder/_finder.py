@@ -1,5 +1,6 @@
 """The LR range test (``lr_find``) and the choice behind ``lr='auto'``."""
 
+import copy
 from dataclasses import dataclass, field
 from numbers import Integral
 
@@ -9,7 +10,7 @@ from sklearn.utils import check_random_state
 
 from .._adapters import adapter_class
 from .._engine import DivergenceError, split_validation
-from ..policies import resolve
+from ..policies import parts_over_the_fit, resolve
 
 #: Loss smoothing of the range test (fastai's exponential moving average).
 SMOOTHING = 0.98
@@ -27,7 +28,9 @@ EVAL_ROWS = 256
 
 #: Candidate peaks of the race behind ``lr='auto'``: the range test's
 #: suggestion times these multipliers (the best one-cycle peak lies 10-100x
-#: above it, the best constant rate near it).
+#: above it, the best constant rate near it), up to about ``10 ** (2 - r)``
+#: where ``r`` is the schedule's final factor relative to its peak (see
+#: :func:`race_multipliers`).
 RACE_MULTIPLIERS = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 
 #: Share of the training data held out to score the race.
@@ -368,16 +371,18 @@ def _as_sklr(estimator):
         )
     if hasattr(estimator, "_make_model"):
         return clone(estimator)
-    seed = estimator.get_params().get("random_state")  # a plain scikit-learn model
+    # A plain scikit-learn model: its seed seeds the sweep, copied as clone
+    # copies it (a RandomState passed in is never advanced).
+    seed = copy.deepcopy(estimator.get_params().get("random_state"))
     return LRTuned(without_replaced_settings(estimator), random_state=seed)
 
 
-def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None):
+def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None, race_rows=None):
     """The rate behind ``lr='auto'``: a range test, then a race under the schedule.
 
     1. The range test (:func:`lr_find`, 'edge') on the training data.
-    2. A race: each candidate ``suggestion * m`` for ``m`` in ``RACE_MULTIPLIERS``
-       trains under the estimator's own schedule for its own ``max_iter``
+    2. A race: each candidate ``suggestion * m`` for ``m`` in
+       :func:`race_multipliers` trains under the estimator's own schedule for its own ``max_iter``
        epochs on the same random ``1 / len(candidates)`` of the training part
        (``1 - RACE_HOLDOUT`` of the data) and is scored by its training
        objective (loss plus penalty) on the held-out part, of the model as
@@ -391,16 +396,21 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None):
     The race costs about one plain fit (its candidates share one fit's
     rows x epochs), the range test about one epoch. Both start from the
     fit's starting weights ``init`` (checked ``coef_init`` / ``intercept_init``).
+
+    ``X, y, sample_weight`` are the rows the fit trains on, which the range
+    test steps through; ``race_rows`` (default: the same) are the rows the
+    race splits and trains on: with the SGD models' sample weights as
+    repeated rows, those before the repetition, so that no held-out row is
+    a copy of a training row (each racer repeats its own rows).
     """
+    _check_raceable(est)
     result = sweep(
         est, X, y, sample_weight, classes, rng, start=1e-6, end=10.0, num=100, init=init
     )
     from_init = {} if init is None else {"coef_init": init[0], "intercept_init": init[1]}
-    candidates = [result.suggestion * m for m in RACE_MULTIPLIERS]
+    candidates = [result.suggestion * m for m in race_multipliers(est)]
     (X_tr, y_tr, sw_tr), validation = split_validation(
-        X,
-        y,
-        sample_weight,
+        *((X, y, sample_weight) if race_rows is None else race_rows),
         fraction=RACE_HOLDOUT,
         stratify=is_classifier(est),
         rng=rng,
@@ -441,12 +451,7 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None):
     if len(failures) == len(candidates):
         raise ValueError(
             f"lr='auto' could not race any candidate rate, each on {len(rows)} of the "
-            f"{X.shape[0]} training rows: {failures[0]} Pass a float lr"
-            + (
-                ", or a schedule planned over the fit (total_steps=None)."
-                if est.step_every == "batch"
-                else "."
-            )
+            f"{X.shape[0]} training rows: {failures[0]} Pass a float lr."
         ) from failures[0]
     result.race = scores
     winner = max(candidates, key=lambda lr: (scores[lr], -lr))
@@ -461,6 +466,53 @@ def _updates_per_epoch(est, n_rows):
     return adapter_class(model).updates_per_epoch(n_rows, est._requested_batch_size())
 
 
+def _check_raceable(est):
+    """Raise if the schedule cannot run over the racers' steps.
+
+    A racer trains on a share of the rows: stepping per batch, it takes fewer
+    steps than the fit, which a schedule with an explicit ``total_steps``
+    (planned over the fit's steps) cannot run over.
+    """
+    if est.step_every != "batch":
+        return
+    for part in parts_over_the_fit(resolve(est.schedule)):
+        if getattr(part, "total_steps", None) is not None:
+            raise ValueError(
+                f"lr='auto' races candidate rates on a share of the rows, which with "
+                f"step_every='batch' takes fewer steps than the fit: {part!r}, with its "
+                "explicit total_steps, cannot run over them. Pass a float lr, or set "
+                "total_steps=None to plan the schedule over the fit."
+            )
+
+
+def _final_to_peak(est):
+    """The schedule's final factor over the fit relative to its peak, in [0, 1].
+
+    1 for a constant rate, about 0 for one annealed to (nearly) nothing.
+    """
+    horizon = est.max_iter
+    plan = np.asarray(resolve(est.schedule)(np.arange(horizon), horizon=horizon))
+    return min(1.0, float(plan[-1] / plan.max())) if plan.max() > 0 else 0.0
+
+
+def race_multipliers(est):
+    """The multipliers of the range test's suggestion that race for ``est``'s schedule.
+
+    Those of ``RACE_MULTIPLIERS`` up to the one nearest (on a log scale)
+    to ``10 ** (2 - r)``, with ``r`` the schedule's final factor relative to
+    its peak: up to 100x for a schedule
+    that anneals to about zero (the best one-cycle or cosine peak lies
+    10-100x above the suggestion), up to 10x for a constant rate (the best
+    one lies near it). A racer sees a fraction of the fit's updates, and a
+    few large steps do well in so short a run: without the cap, a constant
+    rate 30-100x the suggestion could win the race and be too high for the
+    fit (on MLP regressors, ``benchmarks/lr_auto.py``).
+    """
+    top = 2.0 - _final_to_peak(est)  # log10 of the highest multiplier
+    highest = min(RACE_MULTIPLIERS, key=lambda m: abs(np.log10(m) - top))
+    return tuple(m for m in RACE_MULTIPLIERS if m <= highest)
+
+
 def _update_correction(est, fewer):
     """Scale for the race winner, which saw ``fewer`` times fewer updates than the fit.
 
@@ -471,10 +523,7 @@ def _update_correction(est, fewer):
     bias. In between, the correction is ``k ** (-r / 2)`` with ``r`` the
     schedule's final factor relative to its peak over the fit.
     """
-    horizon = est.max_iter
-    plan = np.asarray(resolve(est.schedule)(np.arange(horizon), horizon=horizon))
-    ratio = float(plan[-1] / plan.max()) if plan.max() > 0 else 0.0
-    return fewer ** (-0.5 * min(1.0, ratio))
+    return fewer ** (-0.5 * _final_to_peak(est))
 
 
 def _cover_classes(rows, y, classes):
