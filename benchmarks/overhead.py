@@ -291,8 +291,8 @@ def to_markdown(rows):
         low, high = r.get("ratio_range", (r["ratio"], r["ratio"]))
         lines.append(
             f"| {r['data']} | {r['case']} | {r['epochs']} | {r['native_s']:.4f} "
-            f"| {r['sklr_s']:.4f} | {r['ratio']:.2f} ({low:.2f}-{high:.2f}) "
-            f"| {r['per_epoch_ratio']:.2f} "
+            f"| {r['sklr_s']:.4f} | {r['ratio']:.3f} ({low:.2f}-{high:.2f}) "
+            f"| {r['per_epoch_ratio']:.3f} "
             f"| {r['setup_native_ms']:.1f} / {r['setup_sklr_ms']:.1f} |"
         )
     return "\n".join(lines) + "\n"

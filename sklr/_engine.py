@@ -164,7 +164,9 @@ class Engine:
         """Run up to ``max_iter`` epochs over ``(X, y)``.
 
         ``validation`` is ``(X_val, y_val, sw_val)`` or None; ``stopping`` is
-        ``(n_iter_no_change, tol, restore_best)`` when early stopping is on.
+        ``(patience, tol, restore_best)`` when early stopping is on: the fit
+        stops after ``patience`` epochs in a row whose validation score is
+        below the best so far plus ``tol``.
         """
         try:
             return self._fit(X, y, sample_weight, max_iter, validation, stopping)
@@ -258,17 +260,18 @@ class Engine:
             if stopping is not None:
                 # Also the epoch a policy ends the fit with: it may be the best.
                 score = self.validation_scores[-1]
-                n_iter_no_change, tol, restore_best = stopping
-                stale = 0 if score > best_score + tol else stale + 1
+                patience, tol, restore_best = stopping
+                # Stale as scikit-learn counts it: below the best plus tol.
+                stale = stale + 1 if score < best_score + tol else 0
                 if score > best_score:
                     best_score, best_epoch = score, self.n_iter
                     best_state = self.adapter.snapshot() if restore_best else None
-                if stale >= n_iter_no_change and decision != "stop":
+                if stale >= patience and decision != "stop":
                     self._event(
                         "early_stop",
                         metric=score,
-                        detail=f"validation score did not improve by more than tol={tol} "
-                        f"for {n_iter_no_change} epochs",
+                        detail=f"validation score below the best plus tol={tol} "
+                        f"for {stale} epochs in a row",
                     )
                     break
             if decision == "stop":

@@ -65,6 +65,14 @@ class Adapter:
         return n_rows
 
     @staticmethod
+    def stale_epochs_to_stop(n_iter_no_change):
+        """Epochs in a row without improvement that end a fit with early stopping.
+
+        Here ``n_iter_no_change``, as scikit-learn's SGD models count.
+        """
+        return n_iter_no_change
+
+    @staticmethod
     def training_data(X, y, sample_weight, classes=None, *, shuffle=True, repeat=True):
         """The rows the model trains on, given the validated data (as given, here).
 

@@ -71,6 +71,11 @@ class MLPAdapter(Adapter):
         size = min(200, n_rows) if batch_size == "auto" else min(int(batch_size), n_rows)
         return -(-n_rows // size)
 
+    @staticmethod
+    def stale_epochs_to_stop(n_iter_no_change):
+        """``n_iter_no_change + 1``: scikit-learn's MLPs stop once the count exceeds it."""
+        return n_iter_no_change + 1
+
     def configure(self):
         if self.model.solver not in ("sgd", "adam"):
             raise ValueError(

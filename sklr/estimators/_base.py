@@ -181,11 +181,10 @@ class LRTunedMixin:
         X, y, sample_weight = self._training_rows(*given, classes)
         lr = self._resolve_lr(X, y, sample_weight, classes, rng, init, given)
         engine = self._start_engine(X, y, classes, rng, lr, balanced_from=balanced_from, init=init)
-        stopping = (
-            (self.n_iter_no_change, -np.inf if self.tol is None else self.tol, self.restore_best)
-            if self.early_stopping
-            else None
-        )
+        stopping = None
+        if self.early_stopping:
+            patience = adapter_class(model).stale_epochs_to_stop(self.n_iter_no_change)
+            stopping = (patience, -np.inf if self.tol is None else self.tol, self.restore_best)
         engine.fit(
             X, y, sample_weight, max_iter=self.max_iter, validation=validation, stopping=stopping
         )

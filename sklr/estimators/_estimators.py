@@ -192,7 +192,10 @@ _SGD_DOC_COMMON = """
     validation_fraction : float, default=0.1
         Fraction held out for early stopping, in (0, 1).
     n_iter_no_change : int, default=5
-        Epochs without improvement before early stopping.
+        With early stopping, the fit stops after this many epochs in a row
+        whose validation score is below the best so far plus ``tol``, as
+        scikit-learn's SGD models count (its MLPs, and the MLP models here,
+        wait one epoch more).
     tol : float or None, default=1e-3
         Improvement of the validation score that counts, with early stopping;
         None: no epoch counts as stale, so early stopping never ends the fit
@@ -540,6 +543,15 @@ _MLP_DOC_COMMON = (
     )
     .replace("default=1e-3\n        Improvement", "default=1e-4\n        Improvement")
     .replace("n_iter_no_change : int, default=5", "n_iter_no_change : int, default=10")
+    .replace(
+        """this many epochs in a row
+        whose validation score is below the best so far plus ``tol``, as
+        scikit-learn's SGD models count (its MLPs, and the MLP models here,
+        wait one epoch more).""",
+        """more than this many epochs
+        in a row whose validation score is below the best so far plus
+        ``tol``, as scikit-learn's MLPs count.""",
+    )
 )
 
 
