@@ -27,6 +27,7 @@ def test_demo_trains_every_model_under_every_schedule():
     assert {r["schedule"] for r in rows} == set(DEMO_SCHEDULES)
     for r in rows:
         assert r["epochs"] == 30 and r["fit seconds"] > 0 and r["final lr"] > 0
+        assert 0 < r["final loss"] < 1
     # One header row, a rule, and one line per fit with every column filled.
     lines = format_table(rows).splitlines()
     assert lines[0].split() == [
@@ -35,6 +36,8 @@ def test_demo_trains_every_model_under_every_schedule():
         "final",
         "lr",
         "epochs",
+        "train",
+        "loss",
         "test",
         "acc",
         "fit",

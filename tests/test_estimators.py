@@ -1022,6 +1022,40 @@ def test_schedules_that_differ_only_later_agree_until_then(name):
     assert not np.allclose(runs[0][10], runs[1][10], rtol=0, atol=1e-8)
 
 
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+@pytest.mark.parametrize("make", [LRTunedMLPClassifier, LRTunedMLPRegressor])
+def test_every_mlp_update_runs_at_the_recorded_rate(make, solver, monkeypatch):
+    """Per batch, each optimizer update takes the rate lr_curve_ records for its step.
+
+    The live rate is the optimizer's ``learning_rate`` (sgd) or
+    ``learning_rate_init`` (adam), read as each update is applied.
+    """
+    from sklearn.neural_network._stochastic_optimizers import BaseOptimizer
+
+    est = make(
+        hidden_layer_sizes=(8,),
+        solver=solver,
+        lr=0.05,
+        schedule=Warmup(CosineDecay(), warmup_steps=3),  # a new rate at every batch
+        step_every="batch",
+        batch_size=BATCH,
+        max_iter=3,
+        random_state=0,
+    )
+    clone(est).fit(*data_for(est))  # the once-per-process checks of the private hooks
+    seen = []
+    update = BaseOptimizer.update_params
+
+    def spy(self, params, grads):
+        seen.append(self.learning_rate if solver == "sgd" else self.learning_rate_init)
+        return update(self, params, grads)
+
+    monkeypatch.setattr(BaseOptimizer, "update_params", spy)
+    est.fit(*data_for(est))
+    assert len(seen) == est.t_ == 3 * N // BATCH
+    np.testing.assert_array_equal(seen, est.lr_curve_)
+
+
 @pytest.mark.parametrize("sparse", [False, True], ids=["dense", "csr"])
 @pytest.mark.parametrize(
     "tuned_class, raw_class, X, y",
