@@ -84,7 +84,8 @@ def main(argv=None):
     if args.command == "demo":
         print(
             "Digits (1797 images, 10 classes), 75/25 split, standardized.\n"
-            "train loss: the training objective after the last epoch.\n"
+            "train loss: loss_curve_[-1], the training objective of the last epoch (for\n"
+            "the MLP, its average over the epoch's mini-batches, as scikit-learn reports it).\n"
         )
         print(format_table(run_demo(args.random_state)))
 

@@ -16,7 +16,7 @@ from sklr import LRTuned, LRTunedMLPClassifier, LRTunedSGDClassifier, LRTunedSGD
 from sklr._engine import split_validation
 from sklr.finder import RACE_MULTIPLIERS, edge, minimum, race_multipliers, steepest, valley
 from sklr.finder._finder import EDGE_FACTOR, SMOOTHING
-from sklr.schedules import StepDecay
+from sklr.schedules import CosineDecay, LinearSchedule, OneCycle, StepDecay, Warmup
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -226,21 +226,67 @@ def test_lr_auto_races_per_batch_fits_with_batches_larger_than_a_racers_rows(mak
 
 
 @pytest.mark.parametrize("make", [LRTunedSGDClassifier, LRTunedMLPClassifier])
-def test_lr_auto_says_when_the_schedule_cannot_be_raced(make):
-    from sklr.schedules import OneCycle
-
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        lambda n_steps: OneCycle(total_steps=n_steps),  # the whole fit's steps
+        lambda n_steps: LinearSchedule(start_factor=0.1, total_steps=5),
+        lambda n_steps: Warmup(CosineDecay(), warmup_steps=10),
+    ],
+    ids=["onecycle-total_steps", "linear-total_steps-5", "warmup-10-steps"],
+)
+def test_lr_auto_races_schedules_counted_in_steps_per_batch(make, schedule, monkeypatch):
+    """Racers take the fit's steps per epoch, so step counts mean what they mean in the fit."""
     X, y = CANCER
     n_batches = -(-X.shape[0] // 128)
-    schedule = OneCycle(total_steps=4 * n_batches)  # the whole fit's steps
-    est = make(lr="auto", schedule=schedule, step_every="batch", batch_size=128, max_iter=4)
-    with pytest.raises(
-        ValueError,
-        match=r"(?s)lr='auto' races candidate rates on a share of the rows.*OneCycle\(.*"
-        r"total_steps=None to plan",
-    ):
-        est.fit(X, y)
-    # With a float rate the schedule runs over the fit as planned.
-    assert est.set_params(lr=0.01).fit(X, y).t_ == 4 * n_batches
+    est = make(
+        lr="auto",
+        schedule=schedule(4 * n_batches),
+        step_every="batch",
+        batch_size=128,
+        max_iter=4,
+        random_state=0,
+    )
+    horizons = []
+    fit = type(est).fit
+
+    def spy(self, X, y, **kwargs):
+        fitted = fit(self, X, y, **kwargs)
+        horizons.append(fitted._engine.controller.horizon)
+        return fitted
+
+    monkeypatch.setattr(type(est), "fit", spy)
+    est.fit(X, y)
+    assert all(np.isfinite(score) for score in est.lr_finder_.race.values())
+    # every racer, then the fit: the same horizon
+    assert horizons == [4 * n_batches] * (len(est.lr_finder_.race) + 1)
+
+
+def test_lr_auto_caps_the_race_by_the_schedule_over_the_fits_steps():
+    """Stepping per batch, the schedule's shape is read over the fit's steps, not its epochs."""
+    X, y = CANCER
+    est = LRTunedSGDClassifier(
+        lr="auto",
+        schedule=StepDecay(step_size=30, gamma=0.01),  # decays within 5 epochs of 36 batches
+        step_every="batch",
+        batch_size=16,
+        max_iter=5,
+    )
+    assert race_multipliers(est, X.shape[0]) == RACE_MULTIPLIERS
+    assert race_multipliers(est.set_params(step_every="epoch")) == (0.3, 1.0, 3.0, 10.0)
+
+
+def test_lr_auto_counts_rows_of_weight_0_for_nothing():
+    """As with a float rate, a weight of 0 is the row left out."""
+    X, y = CANCER
+    kept = np.r_[np.flatnonzero(y == 0)[:4], np.flatnonzero(y == 1)[:4]]
+    sample_weight = np.zeros(len(y))
+    sample_weight[kept] = 1.0
+    for seed in range(3):
+        weighted = LRTunedSGDClassifier(lr="auto", random_state=seed)
+        weighted.fit(X, y, sample_weight=sample_weight)
+        subset = LRTunedSGDClassifier(lr="auto", random_state=seed).fit(X[kept], y[kept])
+        assert weighted.lr_finder_.lr == subset.lr_finder_.lr
 
 
 def test_lr_auto_says_why_no_candidate_could_race():
@@ -254,7 +300,7 @@ def test_lr_auto_says_why_no_candidate_could_race():
     with pytest.raises(
         ValueError,
         match=r"(?s)lr='auto' could not race any candidate rate, each on 6 of the 32 "
-        r"training rows: Cannot hold out .* Pass a float lr\.",
+        r"rows it races on: Cannot hold out .* Pass a float lr\.",
     ):
         est.fit(X[few], y[few])
 

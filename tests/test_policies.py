@@ -851,3 +851,29 @@ def test_adaptive_stop_in_a_stream_is_recorded_once_with_a_warning():
     assert [e["kind"] for e in est.lr_events_] == ["adaptive_stop"]
     assert est.n_iter_ == 5
     np.testing.assert_allclose(est.lr_curve_[2:], est.lr_curve_[1])
+
+
+def test_a_stop_that_an_undo_overrides_is_asked_again(monkeypatch):
+    """An undone epoch's stop does not count: the retry may stop the fit again."""
+    from sklr._adapters._base import Adapter
+
+    scores = iter([0.5, 0.4, 0.6, 0.61, 0.62, 0.63, 0.64, 0.65, 0.66, 0.67])
+    monkeypatch.setattr(Adapter, "score", lambda self, X, y, sample_weight=None: next(scores))
+    schedule = Product(
+        [
+            BoldDriver(monitor="val_score"),
+            Adaptive(monitor="val_score", n_iter_no_change=1, tol=0.2),
+        ]
+    )
+    est = LRTunedSGDClassifier(lr=1e-7, schedule=schedule, max_iter=8, random_state=0)
+    est.fit(IRIS_X, IRIS_Y)
+    kinds = [(e["kind"], e["epoch"]) for e in est.lr_events_]
+    # Epoch 2 is undone (its score fell) while Adaptive asks to stop; the retry
+    # is stale too, and this time the stop ends the fit.
+    assert kinds == [
+        ("bold_undo", 1),
+        ("adaptive_stop", 1),
+        ("bold_increase", 2),
+        ("adaptive_stop", 2),
+    ]
+    assert est.n_iter_ == 2

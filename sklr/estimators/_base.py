@@ -337,7 +337,10 @@ class LRTunedMixin:
             return float(self.lr)
         race_rows = None
         if given is not None and given[2] is not None:
-            race_rows = self._training_rows(*given, classes, repeat=False)
+            X_race, y_race, sw_race = self._training_rows(*given, classes, repeat=False)
+            # As repetition does, rows of weight 0 count for nothing: left out.
+            kept = sw_race > 0
+            race_rows = X_race[kept], y_race[kept], sw_race[kept]
         self.lr_finder_ = choose_lr(
             self, X, y, sample_weight, classes, rng, init=init, race_rows=race_rows
         )

@@ -855,7 +855,8 @@ class LRTuned(_Delegating, LRTunedBase):
     ``shuffle``, ``early_stopping``, ``validation_fraction``,
     ``n_iter_no_change``, ``warm_start``, ``verbose`` and ``random_state``
     are replaced by this estimator's (a warning names those set to anything
-    but their defaults). The model is cloned; the object passed
+    but their defaults; ``random_state`` only while this estimator's is
+    None). The model is cloned; the object passed
     in is never modified.
 
     Supported models: ``SGDClassifier``, ``SGDRegressor``, ``MLPClassifier``

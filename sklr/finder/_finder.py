@@ -10,7 +10,7 @@ from sklearn.utils import check_random_state
 
 from .._adapters import adapter_class
 from .._engine import DivergenceError, split_validation
-from ..policies import parts_over_the_fit, resolve
+from ..policies import resolve
 
 #: Loss smoothing of the range test (fastai's exponential moving average).
 SMOOTHING = 0.98
@@ -397,20 +397,27 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None, race_rows=No
     rows x epochs), the range test about one epoch. Both start from the
     fit's starting weights ``init`` (checked ``coef_init`` / ``intercept_init``).
 
+    With ``step_every='batch'`` each racer takes the fit's steps per epoch
+    (in smaller mini-batches of its rows), so that a schedule counted in
+    steps (``warmup_steps``, ``step_size``, an explicit ``total_steps``) runs
+    over the racers as over the fit.
+
     ``X, y, sample_weight`` are the rows the fit trains on, which the range
     test steps through; ``race_rows`` (default: the same) are the rows the
     race splits and trains on: with the SGD models' sample weights as
     repeated rows, those before the repetition, so that no held-out row is
     a copy of a training row (each racer repeats its own rows).
     """
-    _check_raceable(est)
     result = sweep(
         est, X, y, sample_weight, classes, rng, start=1e-6, end=10.0, num=100, init=init
     )
     from_init = {} if init is None else {"coef_init": init[0], "intercept_init": init[1]}
-    candidates = [result.suggestion * m for m in race_multipliers(est)]
+    candidates = [result.suggestion * m for m in race_multipliers(est, X.shape[0])]
+    race_X, race_y, race_sw = (X, y, sample_weight) if race_rows is None else race_rows
     (X_tr, y_tr, sw_tr), validation = split_validation(
-        *((X, y, sample_weight) if race_rows is None else race_rows),
+        race_X,
+        race_y,
+        race_sw,
         fraction=RACE_HOLDOUT,
         stratify=is_classifier(est),
         rng=rng,
@@ -423,13 +430,17 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None, race_rows=No
         rows = _cover_classes(rows, y_tr, classes)
     sw = None if sw_tr is None else sw_tr[rows]
     seed = int(rng.randint(np.iinfo(np.int32).max))
+    steps = _steps_per_epoch(est, X.shape[0])
     scores, failures = {}, []
     for lr in candidates:
         racer = _as_sklr(est).set_params(
             lr=lr, random_state=seed, early_stopping=False, verbose=0, on_divergence="rollback"
         )
         size = racer._requested_batch_size()
-        if isinstance(size, Integral) and size > len(rows):
+        if est.step_every == "batch":
+            # The fit's steps per epoch, in mini-batches of the racer's rows.
+            racer.set_params(batch_size=max(1, -(-len(rows) // steps)))
+        elif isinstance(size, Integral) and size > len(rows):
             # A racer trains on a share of the rows, which may hold fewer
             # than one mini-batch of the fit: one batch of all of them.
             racer.set_params(batch_size=len(rows))
@@ -442,8 +453,8 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None, race_rows=No
             scores[lr] = -np.inf
         except ValueError as exc:
             # Not the rate but the racers' set-up (they train on a share of
-            # the rows, in fewer steps per batch): counted out, and reported
-            # if no candidate could race at all.
+            # the rows): counted out, and reported if no candidate could race
+            # at all.
             scores[lr] = -np.inf
             failures.append(exc)
         if not np.isfinite(scores[lr]):
@@ -451,12 +462,12 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None, race_rows=No
     if len(failures) == len(candidates):
         raise ValueError(
             f"lr='auto' could not race any candidate rate, each on {len(rows)} of the "
-            f"{X.shape[0]} training rows: {failures[0]} Pass a float lr."
+            f"{race_X.shape[0]} rows it races on: {failures[0]} Pass a float lr."
         ) from failures[0]
     result.race = scores
     winner = max(candidates, key=lambda lr: (scores[lr], -lr))
-    fewer = _updates_per_epoch(est, X_tr.shape[0]) / _updates_per_epoch(est, len(rows))
-    result.lr = winner * _update_correction(est, fewer)
+    fewer = _updates_per_epoch(est, X_tr.shape[0]) / _updates_per_epoch(racer, len(rows))
+    result.lr = winner * _update_correction(est, fewer, X.shape[0])
     return result
 
 
@@ -466,36 +477,26 @@ def _updates_per_epoch(est, n_rows):
     return adapter_class(model).updates_per_epoch(n_rows, est._requested_batch_size())
 
 
-def _check_raceable(est):
-    """Raise if the schedule cannot run over the racers' steps.
-
-    A racer trains on a share of the rows: stepping per batch, it takes fewer
-    steps than the fit, which a schedule with an explicit ``total_steps``
-    (planned over the fit's steps) cannot run over.
-    """
+def _steps_per_epoch(est, n_rows):
+    """The schedule's steps in an epoch of ``n_rows`` (1 stepping per epoch)."""
     if est.step_every != "batch":
-        return
-    for part in parts_over_the_fit(resolve(est.schedule)):
-        if getattr(part, "total_steps", None) is not None:
-            raise ValueError(
-                f"lr='auto' races candidate rates on a share of the rows, which with "
-                f"step_every='batch' takes fewer steps than the fit: {part!r}, with its "
-                "explicit total_steps, cannot run over them. Pass a float lr, or set "
-                "total_steps=None to plan the schedule over the fit."
-            )
+        return 1
+    return -(-n_rows // est._batch_size(n_rows))
 
 
-def _final_to_peak(est):
+def _final_to_peak(est, n_rows=None):
     """The schedule's final factor over the fit relative to its peak, in [0, 1].
 
     1 for a constant rate, about 0 for one annealed to (nearly) nothing.
+    Over the fit's steps: ``max_iter`` epochs of ``n_rows`` (when stepping
+    per batch; without ``n_rows``, of one step each).
     """
-    horizon = est.max_iter
+    horizon = est.max_iter * (1 if n_rows is None else _steps_per_epoch(est, n_rows))
     plan = np.asarray(resolve(est.schedule)(np.arange(horizon), horizon=horizon))
     return min(1.0, float(plan[-1] / plan.max())) if plan.max() > 0 else 0.0
 
 
-def race_multipliers(est):
+def race_multipliers(est, n_rows=None):
     """The multipliers of the range test's suggestion that race for ``est``'s schedule.
 
     Those of ``RACE_MULTIPLIERS`` up to the one nearest (on a log scale)
@@ -506,14 +507,15 @@ def race_multipliers(est):
     one lies near it). A racer sees a fraction of the fit's updates, and a
     few large steps do well in so short a run: without the cap, a constant
     rate 30-100x the suggestion could win the race and be too high for the
-    fit (on MLP regressors, ``benchmarks/lr_auto.py``).
+    fit (on MLP regressors, ``benchmarks/lr_auto.py``). ``n_rows``: the
+    fit's rows, which set its steps when stepping per batch.
     """
-    top = 2.0 - _final_to_peak(est)  # log10 of the highest multiplier
+    top = 2.0 - _final_to_peak(est, n_rows)  # log10 of the highest multiplier
     highest = min(RACE_MULTIPLIERS, key=lambda m: abs(np.log10(m) - top))
     return tuple(m for m in RACE_MULTIPLIERS if m <= highest)
 
 
-def _update_correction(est, fewer):
+def _update_correction(est, fewer, n_rows=None):
     """Scale for the race winner, which saw ``fewer`` times fewer updates than the fit.
 
     With a constant rate, SGD's error after ``T`` updates is about
@@ -523,7 +525,7 @@ def _update_correction(est, fewer):
     bias. In between, the correction is ``k ** (-r / 2)`` with ``r`` the
     schedule's final factor relative to its peak over the fit.
     """
-    return fewer ** (-0.5 * _final_to_peak(est))
+    return fewer ** (-0.5 * _final_to_peak(est, n_rows))
 
 
 def _cover_classes(rows, y, classes):

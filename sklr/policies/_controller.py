@@ -127,4 +127,6 @@ class Controller:
                 changes.append((kind, state.metric(metrics), factors))
             if verdict == "reject" or (verdict == "stop" and decision is None):
                 decision = verdict
+        for state in self.states:
+            state.settle(decision)
         return decision, changes

@@ -84,6 +84,9 @@ class LiveState(Schedule):
         this instead; those that track the best value over many epochs keep it.
         """
 
+    def settle(self, decision):
+        """The decision the epoch ended with, all policies heard (an undo overrides a stop)."""
+
     def metric(self, metrics):
         value = metrics.get(self.policy.monitor)
         if value is None:
@@ -238,6 +241,12 @@ class _AdaptiveState(LiveState):
         self.best = -np.inf if policy.greater_is_better else np.inf
         self.no_improvement = 0
         self.stopped = False
+        self.asked_to_stop = False
+
+    def settle(self, decision):
+        # Stopped only when the stop ended the epoch (an undo of it does not).
+        self.stopped = self.stopped or (self.asked_to_stop and decision == "stop")
+        self.asked_to_stop = False
 
     def observe(self, metrics, next_lr):
         if self.stopped:  # a stream that goes on after the stop (see Adaptive)
@@ -254,7 +263,7 @@ class _AdaptiveState(LiveState):
         if self.no_improvement < p.n_iter_no_change:
             return None, None
         if next_lr <= ADAPTIVE_MIN_LR:
-            self.stopped = True
+            self.asked_to_stop = True
             return "stop", "adaptive_stop"
         self.scale *= p.factor
         self.no_improvement = 0
