@@ -226,6 +226,7 @@ def test_lr_auto_races_per_batch_fits_with_batches_larger_than_a_racers_rows(mak
 
 
 @pytest.mark.parametrize("make", [LRTunedSGDClassifier, LRTunedMLPClassifier])
+@pytest.mark.parametrize("batch_size", [16, 128])
 @pytest.mark.parametrize(
     "schedule",
     [
@@ -235,31 +236,45 @@ def test_lr_auto_races_per_batch_fits_with_batches_larger_than_a_racers_rows(mak
     ],
     ids=["onecycle-total_steps", "linear-total_steps-5", "warmup-10-steps"],
 )
-def test_lr_auto_races_schedules_counted_in_steps_per_batch(make, schedule, monkeypatch):
-    """Racers take the fit's steps per epoch, so step counts mean what they mean in the fit."""
+def test_lr_auto_races_schedules_counted_in_steps_per_batch(
+    make, batch_size, schedule, monkeypatch
+):
+    """A racer's step t of T runs at the factor of the fit's step t * T_fit // T.
+
+    So step counts (warmup_steps, total_steps) mean what they mean in the fit,
+    however many steps a racer's share of the rows takes.
+    """
     X, y = CANCER
-    n_batches = -(-X.shape[0] // 128)
+    fit_horizon = 4 * -(-X.shape[0] // batch_size)
     est = make(
         lr="auto",
-        schedule=schedule(4 * n_batches),
+        schedule=schedule(fit_horizon),
         step_every="batch",
-        batch_size=128,
+        batch_size=batch_size,
         max_iter=4,
         random_state=0,
     )
-    horizons = []
+    factors = []
     fit = type(est).fit
 
     def spy(self, X, y, **kwargs):
         fitted = fit(self, X, y, **kwargs)
-        horizons.append(fitted._engine.controller.horizon)
+        base = fitted.lr_finder_.lr if fitted.lr == "auto" else fitted.lr
+        # (a racer that rolled back ran at shrunk rates: not compared)
+        shrunk = any(e["kind"] in ("rollback", "edge_shrink") for e in fitted.lr_events_)
+        factors.append(None if shrunk else fitted.lr_curve_ / base)
         return fitted
 
     monkeypatch.setattr(type(est), "fit", spy)
     est.fit(X, y)
     assert all(np.isfinite(score) for score in est.lr_finder_.race.values())
-    # every racer, then the fit: the same horizon
-    assert horizons == [4 * n_batches] * (len(est.lr_finder_.race) + 1)
+    *racers, planned = factors
+    assert len(racers) == len(est.lr_finder_.race) and len(planned) == fit_horizon
+    compared = [raced for raced in racers if raced is not None]
+    assert len(compared) >= 2
+    for raced in compared:
+        mapped = np.arange(len(raced)) * fit_horizon // len(raced)
+        np.testing.assert_allclose(raced, planned[mapped], rtol=1e-12)
 
 
 def test_lr_auto_caps_the_race_by_the_schedule_over_the_fits_steps():
@@ -376,3 +391,26 @@ def test_lr_find_leaves_a_plain_models_random_state_alone():
     first, second = lr_find(model, X, y), lr_find(model, X, y)
     assert first.suggestion == second.suggestion
     assert rs.randint(1000) == np.random.RandomState(0).randint(1000)
+
+
+def test_lr_auto_never_scales_up_a_racer_that_took_the_fits_updates():
+    """An MLP racer stepping per batch takes the fit's updates per epoch: no correction."""
+    X, y = CANCER
+    est = LRTunedMLPClassifier(
+        hidden_layer_sizes=(8,), lr="auto", step_every="batch", batch_size=128, max_iter=5
+    ).fit(X, y)
+    assert any(est.lr_finder_.lr == pytest.approx(lr, rel=1e-12) for lr in est.lr_finder_.race)
+
+
+@pytest.mark.parametrize("make", [LRTunedMLPClassifier, LRTunedSGDClassifier])
+def test_range_test_and_lr_auto_leave_out_rows_of_weight_0(make):
+    """A mini-batch of weight-0 rows alone has no loss: those rows count for nothing."""
+    X, y = CANCER
+    kept = np.r_[np.flatnonzero(y == 0)[:5], np.flatnonzero(y == 1)[:5]]
+    sample_weight = np.zeros(len(y))
+    sample_weight[kept] = 1.0
+    est = make(lr="auto", max_iter=3, random_state=0).fit(X, y, sample_weight=sample_weight)
+    assert np.isfinite(est.lr_finder_.lr)
+    weighted = lr_find(make(), X, y, sample_weight=sample_weight, random_state=0)
+    subset = lr_find(make(), X[kept], y[kept], random_state=0)
+    assert weighted.suggestion == subset.suggestion

@@ -7,10 +7,12 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import clone, is_classifier
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
 
 from .._adapters import adapter_class
 from .._engine import DivergenceError, split_validation
 from ..policies import resolve
+from ..schedules import Schedule
 
 #: Loss smoothing of the range test (fastai's exponential moving average).
 SMOOTHING = 0.98
@@ -284,7 +286,14 @@ def lr_find(
 
 
 def sweep(est, X, y, sample_weight, classes, rng, *, start, end, num, method="edge", init=None):
-    """The range test on validated data (see :func:`lr_find`), from the weights ``init``."""
+    """The range test on validated data (see :func:`lr_find`), from the weights ``init``.
+
+    Rows of weight 0 count for nothing: they are left out (a mini-batch of
+    them alone would have no loss).
+    """
+    if sample_weight is not None and not np.all(sample_weight > 0):
+        kept = sample_weight > 0
+        X, y, sample_weight = X[kept], y[kept], sample_weight[kept]
     rows = _sweep_rows(X.shape[0], num, rng)
     batch = max(1, -(-len(rows) // num))
     evaluation = _rows_of(X, y, sample_weight, np.sort(rows[:EVAL_ROWS]))
@@ -397,10 +406,11 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None, race_rows=No
     rows x epochs), the range test about one epoch. Both start from the
     fit's starting weights ``init`` (checked ``coef_init`` / ``intercept_init``).
 
-    With ``step_every='batch'`` each racer takes the fit's steps per epoch
-    (in smaller mini-batches of its rows), so that a schedule counted in
-    steps (``warmup_steps``, ``step_size``, an explicit ``total_steps``) runs
-    over the racers as over the fit.
+    With ``step_every='batch'`` each racer takes about the fit's steps per
+    epoch (in smaller mini-batches of its rows), and its step ``t`` of ``T``
+    runs at the factor of the fit's step ``t * T_fit // T``: a schedule
+    counted in steps (``warmup_steps``, ``step_size``, an explicit
+    ``total_steps``) runs over the racers as over the fit.
 
     ``X, y, sample_weight`` are the rows the fit trains on, which the range
     test steps through; ``race_rows`` (default: the same) are the rows the
@@ -438,8 +448,12 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None, race_rows=No
         )
         size = racer._requested_batch_size()
         if est.step_every == "batch":
-            # The fit's steps per epoch, in mini-batches of the racer's rows.
-            racer.set_params(batch_size=max(1, -(-len(rows) // steps)))
+            # About the fit's steps per epoch, in mini-batches of the racer's
+            # rows; the schedule then maps the racer's steps onto the fit's.
+            racer.set_params(
+                batch_size=max(1, -(-len(rows) // steps)),
+                schedule=_OverTheFitsSteps(resolve(est.schedule), est.max_iter * steps),
+            )
         elif isinstance(size, Integral) and size > len(rows):
             # A racer trains on a share of the rows, which may hold fewer
             # than one mini-batch of the fit: one batch of all of them.
@@ -467,8 +481,31 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None, race_rows=No
     result.race = scores
     winner = max(candidates, key=lambda lr: (scores[lr], -lr))
     fewer = _updates_per_epoch(est, X_tr.shape[0]) / _updates_per_epoch(racer, len(rows))
-    result.lr = winner * _update_correction(est, fewer, X.shape[0])
+    # A racer that took as many updates as the fit (an MLP stepping per
+    # batch) missed none: never scaled up.
+    result.lr = winner * _update_correction(est, max(1.0, fewer), X.shape[0])
     return result
+
+
+class _OverTheFitsSteps(Schedule):
+    """``schedule`` over a racer's steps as it runs over the fit's.
+
+    Step ``t`` of the racer's ``horizon`` runs at the factor of the fit's
+    step ``t * fit_horizon // horizon`` (of ``fit_horizon``).
+    """
+
+    _parameter_constraints = {
+        "schedule": "no_validation",
+        "fit_horizon": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(self, schedule=None, fit_horizon=1):
+        self.schedule = schedule
+        self.fit_horizon = fit_horizon
+
+    def _factor(self, t, horizon):
+        fit_steps = np.floor_divide(t * self.fit_horizon, self._horizon(horizon))
+        return self.schedule(fit_steps, horizon=self.fit_horizon)
 
 
 def _updates_per_epoch(est, n_rows):
@@ -492,7 +529,9 @@ def _final_to_peak(est, n_rows=None):
     per batch; without ``n_rows``, of one step each).
     """
     horizon = est.max_iter * (1 if n_rows is None else _steps_per_epoch(est, n_rows))
-    plan = np.asarray(resolve(est.schedule)(np.arange(horizon), horizon=horizon))
+    # Checked as a fit checks it: a schedule that cannot run over the fit says so.
+    schedule, horizon = est._checked_schedule(resolve(est.schedule), horizon)
+    plan = np.asarray(schedule(np.arange(horizon), horizon=horizon))
     return min(1.0, float(plan[-1] / plan.max())) if plan.max() > 0 else 0.0
 
 
