@@ -391,8 +391,9 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None, race_rows=No
 
     1. The range test (:func:`lr_find`, 'edge') on the training data.
     2. A race: each candidate ``suggestion * m`` for ``m`` in
-       :func:`race_multipliers` trains under the estimator's own schedule for its own ``max_iter``
-       epochs on the same random ``1 / len(candidates)`` of the training part
+       :func:`race_multipliers` trains under the estimator's own schedule
+       for its own ``max_iter`` epochs on the same random
+       ``1 / len(candidates)`` of the training part
        (``1 - RACE_HOLDOUT`` of the data) and is scored by its training
        objective (loss plus penalty) on the held-out part, of the model as
        it predicts (with SGD's averaging: the average). The lowest wins
