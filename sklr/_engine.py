@@ -13,7 +13,8 @@ After every epoch the engine checks, in this order:
 
 * the wrapped model's own overflow errors (``ValueError`` mentioning
   overflow or non-finite weights);
-* a step whose L2 shrinkage ``lr * alpha * (1 - l1_ratio)`` reaches 1, which
+* a step whose L2 shrinkage ``lr * alpha`` (times ``1 - l1_ratio`` with
+  ``penalty='elasticnet'``) reaches 1, which
   makes scikit-learn's SGD reset the weights to zero on every sample (checked
   before the step: the model would learn nothing);
 * non-finite loss or weights;
@@ -70,8 +71,8 @@ LOSS_SAMPLE_SIZE = 500
 #: The rows per step of ``batch_size='auto'`` at most (scikit-learn's MLP).
 AUTO_BATCH_SIZE = 200
 
-#: A loss this many times the starting loss (or the best loss, once below the
-#: starting loss) is divergence.
+#: A loss this many times the one divergence is judged against (the starting
+#: loss, see above) is divergence.
 DIVERGENCE_FACTOR = 10.0
 
 #: A loss back above the starting loss and this many times the best so far is

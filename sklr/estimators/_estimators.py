@@ -164,8 +164,7 @@ _SGD_DOC_COMMON = """
         ``fit`` for the schedule in use (an LR range test, then a short race
         of candidate rates under the schedule; see
         :func:`sklr.finder.choose_lr`) and keeps the result in
-        ``lr_finder_``. With ``step_every='batch'`` it needs a schedule
-        planned over the fit (no explicit ``total_steps``).
+        ``lr_finder_``.
     schedule : str or Schedule, default='constant'
         A schedule object from :mod:`sklr.schedules` or one of its string
         aliases (``'constant'``, ``'step'``, ``'cosine'``, ``'onecycle'``, ...).
@@ -392,7 +391,8 @@ class LRTunedSGDClassifier(ClassifierMixin, _FlatSGD):
 
         The stream's horizon is ``max_iter`` steps (times the batches of the
         first call with ``step_every='batch'``); past it, horizon-relative
-        schedules hold their last value and the others keep going. A stream
+        schedules hold their value at the horizon (cosine's floor, one-cycle's
+        final rate) and the others keep going. A stream
         that outlives a schedule ending near zero (cosine's floor of 0,
         one-cycle's final rate) is warned once: it no longer trains.
 

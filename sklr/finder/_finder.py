@@ -29,8 +29,8 @@ MAX_BATCH = 256
 EVAL_ROWS = 256
 
 #: Candidate peaks of the race behind ``lr='auto'``: the range test's
-#: suggestion times these multipliers (the best one-cycle peak lies 10-100x
-#: above it, the best constant rate near it), up to about ``10 ** (2 - r)``
+#: suggestion times these multipliers (a schedule that anneals has its best
+#: peak well above the best constant rate), up to about ``10 ** (2 - r)``
 #: where ``r`` is the schedule's final factor relative to its peak (see
 #: :func:`race_multipliers`).
 RACE_MULTIPLIERS = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
@@ -112,10 +112,9 @@ def valley(lrs, losses):
 
 
 #: In 'edge', the suggestion lies this factor below the rate at the lowest
-#: smoothed loss (see :func:`edge`). Measured by ``benchmarks/lr_auto.py``
-#: (20 splits, 10-epoch fits): any factor from about 35 to 95 puts the
-#: suggestion within 3x of the best constant rate on digits, breast cancer
-#: and diabetes; 50 lies in the middle.
+#: smoothed loss (see :func:`edge`), chosen with ``benchmarks/lr_auto.py``
+#: (10-epoch fits): its table "Range-test suggestion vs the best constant
+#: rate" shows where the suggestion lands.
 EDGE_FACTOR = 50.0
 
 
@@ -133,9 +132,8 @@ def edge(lrs, losses):
     Unlike 'valley', the suggestion does not depend on where the loss starts
     to fall. That onset is set by the data's strongest direction (correlated
     features, as in breast cancer, start to learn at tiny rates) and says
-    little about the best rate of a longer fit: on the data sets of
-    ``benchmarks/lr_auto.py`` it puts the valley of breast cancer 2.6x below
-    the best constant rate and that of diabetes 3.4x above it.
+    little about the best rate of a longer fit, below it on some data sets
+    (breast cancer) and above it on others (diabetes).
     This is fastai's 'minimum' with a larger factor than its tenth, measured
     for linear models trained by per-sample SGD (see ``EDGE_FACTOR``); a
     network trained with Adam for a few epochs takes few more steps than the
@@ -239,10 +237,10 @@ def lr_find(
     of a longer fit lies a roughly fixed factor below it, which 'edge'
     returns. fastai's 'valley' (halfway down the longest decrease) also
     depends on where the loss starts to fall, which varies with the data's
-    correlations: on the standardized data sets of ``benchmarks/lr_auto.py``
-    it lies from 2.6x below (breast cancer) to 3.4x above (diabetes, squared
-    loss) the best constant rate of a 10-epoch fit, 'edge' within about 2x
-    of it on both.
+    correlations: below the best constant rate of a 10-epoch fit on some
+    data sets (breast cancer), above it on others (diabetes, squared loss).
+    Where 'edge' lands is measured in the table "Range-test suggestion vs the
+    best constant rate" of ``benchmarks/lr_auto.py``.
 
     Examples
     --------
@@ -541,10 +539,10 @@ def race_multipliers(est, n_rows=None):
 
     Those of ``RACE_MULTIPLIERS`` up to the one nearest (on a log scale)
     to ``10 ** (2 - r)``, with ``r`` the schedule's final factor relative to
-    its peak: up to 100x for a schedule
-    that anneals to about zero (the best one-cycle or cosine peak lies
-    10-100x above the suggestion), up to 10x for a constant rate (the best
-    one lies near it). A racer sees a fraction of the fit's updates, and a
+    its peak: up to 100x for a schedule that anneals to about zero (its
+    best peak can lie well above the suggestion), up to 10x for a constant
+    rate (the best one lies near it). A racer sees a fraction of the fit's
+    updates, and a
     few large steps do well in so short a run: without the cap, a constant
     rate 30-100x the suggestion could win the race and be too high for the
     fit (on MLP regressors, ``benchmarks/lr_auto.py``). ``n_rows``: the

@@ -80,7 +80,7 @@ class Controller:
     Without a policy the whole plan over the horizon is one vectorised
     evaluation; steps past the horizon (a ``partial_fit`` stream that runs
     longer than ``max_iter``) are evaluated as they come, where
-    horizon-relative schedules hold their last value.
+    horizon-relative schedules hold their value at the horizon.
     """
 
     def __init__(self, schedule, horizon):
