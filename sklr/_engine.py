@@ -57,6 +57,7 @@ import time
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from ._adapters import AUTO_BATCH_SIZE
 from ._warnings import warn_user
 
 #: At most this many rows of the training data (every k-th row of those of
@@ -67,9 +68,6 @@ from ._warnings import warn_user
 #: ruins). The cost is bounded on large data; on digits (1797 rows) it is a
 #: few per cent of an SGD epoch.
 LOSS_SAMPLE_SIZE = 500
-
-#: The rows per step of ``batch_size='auto'`` at most (scikit-learn's MLP).
-AUTO_BATCH_SIZE = 200
 
 #: A loss this many times the one divergence is judged against (the starting
 #: loss, see above) is divergence.

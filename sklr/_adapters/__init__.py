@@ -3,7 +3,7 @@
 from sklearn.linear_model import SGDClassifier, SGDRegressor
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
-from ._base import Adapter
+from ._base import AUTO_BATCH_SIZE, Adapter
 from ._mlp import MLPAdapter, check_lr_hook
 from ._sgd import SGDAdapter
 
@@ -27,4 +27,4 @@ def adapter_class(model):
     )
 
 
-__all__ = ["ADAPTERS", "Adapter", "adapter_class", "check_lr_hook"]
+__all__ = ["ADAPTERS", "AUTO_BATCH_SIZE", "Adapter", "adapter_class", "check_lr_hook"]

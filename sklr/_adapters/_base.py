@@ -4,6 +4,10 @@ import copy
 
 import numpy as np
 
+#: The rows of a mini-batch of ``batch_size='auto'`` at most: ``min(200, n)``, as
+#: scikit-learn's MLP takes it (for sklr, also the rows per step stepping per batch).
+AUTO_BATCH_SIZE = 200
+
 
 class Adapter:
     """Drive one scikit-learn model one step at a time.

@@ -32,7 +32,7 @@ from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOpti
 from sklearn.preprocessing import LabelBinarizer
 
 from .._warnings import warn_user
-from ._base import Adapter
+from ._base import AUTO_BATCH_SIZE, Adapter
 
 _LIVE_LR = {SGDOptimizer: "learning_rate", AdamOptimizer: "learning_rate_init"}
 
@@ -68,7 +68,8 @@ class MLPAdapter(Adapter):
     @staticmethod
     def updates_per_epoch(n_rows, batch_size):
         """One update per mini-batch, of ``batch_size`` clipped to the rows."""
-        size = min(200, n_rows) if batch_size == "auto" else min(int(batch_size), n_rows)
+        size = AUTO_BATCH_SIZE if batch_size == "auto" else int(batch_size)
+        size = min(size, n_rows)
         return -(-n_rows // size)
 
     @staticmethod
@@ -341,7 +342,7 @@ def _epoch(m, X, Y, sample_weight, activations, deltas, coef_grads, intercept_gr
     # The solver's own arithmetic, types included: np.clip makes an integer
     # batch size a NumPy integer, and a float32 batch loss times a NumPy
     # integer adds up in float64 (times a Python int, in float32).
-    batch_size = min(200, n) if m.batch_size == "auto" else np.clip(m.batch_size, 1, n)
+    batch_size = min(AUTO_BATCH_SIZE, n) if m.batch_size == "auto" else np.clip(m.batch_size, 1, n)
     if m.shuffle:
         order = np.arange(n)
         m._random_state.shuffle(order)  # what sklearn.utils.shuffle draws

@@ -10,7 +10,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from .._adapters import adapter_class
+from .._adapters import AUTO_BATCH_SIZE, adapter_class
 from .._warnings import warn_user
 from ._base import COMMON_CONSTRAINTS, LRTunedBase
 
@@ -35,7 +35,7 @@ def _mlp_batch_size(est, batch_size, n_samples):
     scikit-learn's MLP does (with one warning); with ``'batch'`` the steps are
     planned from it, so it must fit the data."""
     if batch_size == "auto":
-        return min(200, n_samples)
+        return min(AUTO_BATCH_SIZE, n_samples)
     if batch_size > n_samples and est.step_every == "epoch":
         warn_user(
             f"batch_size ({batch_size}) is larger than the number of training samples "
@@ -995,7 +995,7 @@ class LRTuned(_Delegating, LRTunedBase):
         if self._is_mlp():
             return _mlp_batch_size(self, size, n_samples)
         if size == "auto":
-            return min(200, n_samples)
+            return min(AUTO_BATCH_SIZE, n_samples)
         return _check_batch_size(size, n_samples)
 
     def _start_engine(self, X, y, classes, rng, lr, balanced_from=None, init=None):
