@@ -414,9 +414,14 @@ def test_piecewise_constant(data, boundaries, n):
     close(f, [factors[sum(b <= s for b in boundaries)] for s in t], rtol=0, atol=0)
 
 
+def wsd_decay_steps(decay_fraction, T):
+    """WSD's decay length: ceil(decay_fraction * T), the product rounded to 9 decimals first."""
+    return max(1, math.ceil(round(decay_fraction * T, 9)))
+
+
 def wsd_reference(t, T, warmup_steps, decay_fraction, decay):
     W = warmup_steps or max(1, T // 10)
-    D = max(1, math.ceil(decay_fraction * T))
+    D = wsd_decay_steps(decay_fraction, T)
     if t < W:
         return 0.01 + 0.99 * t / W
     if t < T - D:
@@ -435,7 +440,7 @@ def wsd_reference(t, T, warmup_steps, decay_fraction, decay):
 )
 def test_wsd(T, warmup, decay_fraction, decay, k):
     W = warmup or max(1, T // 10)
-    D = max(1, math.ceil(decay_fraction * T))
+    D = wsd_decay_steps(decay_fraction, T)
     assume(W + D <= T)  # phases do not overlap
     sched = WarmupStableDecay(warmup_steps=warmup, decay_fraction=decay_fraction, decay=decay)
     t = np.arange(T + k)

@@ -209,7 +209,8 @@ class WarmupStableDecay(Schedule):
     r"""Warmup, a long flat stretch, then a short decay to zero (WSD).
 
     With horizon :math:`T`, :math:`W` = ``warmup_steps`` and
-    :math:`D = \max(1, \lceil \text{decay\_fraction} \cdot T \rceil)`:
+    :math:`D = \max(1, \lceil \text{decay\_fraction} \cdot T \rceil)` (the
+    product rounded to 9 decimals first, so that 0.07 of 100 steps is 7):
 
     .. math:: f(t) = \begin{cases}
         0.01 + 0.99\,t / W & t < W \\
