@@ -298,7 +298,7 @@ class Engine:
         if decision == "reject":
             self.adapter.restore(before)
             return decision
-        self.lr_curve.extend(float(lr) for lr in lrs)
+        self.lr_curve.extend(lrs.tolist())
         self.t += n_steps
         self.n_iter += 1
         self.loss_curve.append(loss)
@@ -347,7 +347,7 @@ class Engine:
 
     def _try_steps(self, X, y, sample_weight, probe, batches, lrs, seed):
         """Run the steps at ``lrs``; return (loss, None) or (loss, why it diverged)."""
-        degenerate = self.adapter.degenerate(float(np.max(lrs)))
+        degenerate = self.adapter.degenerate(float(lrs.max()))
         if degenerate:
             return (np.nan, np.nan), degenerate
         try:

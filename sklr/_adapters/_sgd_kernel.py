@@ -560,18 +560,22 @@ def _encode_classifier_targets(est, y, dtype):
     """
     classes = est.classes_
     y = np.asarray(y)
-    position = np.minimum(np.searchsorted(classes, y), len(classes) - 1)
-    if not np.array_equal(classes[position], y):
+    negative = 0.0 if isinstance(est._get_loss_function(est.loss), CyHalfBinomialLoss) else -1.0
+    binary = len(classes) == 2
+    Y = np.full((1 if binary else len(classes), y.shape[0]), negative, dtype=dtype)
+    known = 0
+    for i, label in enumerate(classes):
+        is_label = y == label
+        known += np.count_nonzero(is_label)
+        row = i - 1 if binary else i  # a binary problem's positive class is classes_[1]
+        if row >= 0:
+            np.copyto(Y[row], 1.0, where=is_label)
+    if known != y.shape[0]:
         raise ValueError("y contains labels that are not in the estimator's classes_.")
     if isinstance(est.class_weight, str):  # 'balanced' is resolved on the whole y
         class_weight = compute_class_weight(est.class_weight, classes=classes, y=y)
     else:  # the others do not depend on y: the first partial_fit resolved them
         class_weight = est._expanded_class_weight
-    negative = 0.0 if isinstance(est._get_loss_function(est.loss), CyHalfBinomialLoss) else -1.0
-    positives = [1] if len(classes) == 2 else range(len(classes))
-    Y = np.full((len(positives), y.shape[0]), negative, dtype=dtype)
-    for row, i in enumerate(positives):
-        Y[row, y == classes[i]] = 1.0
     if len(classes) == 2:
         weights = [(float(class_weight[1]), float(class_weight[0]))]
     else:

@@ -8,7 +8,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, is_classifier
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from .._adapters import adapter_class
@@ -155,9 +155,9 @@ class LRTunedMixin:
         self.__dict__.pop("_engine", None)
 
     def _fit(self, X, y, sample_weight, init):
-        X, y = self._validate_xy(X, y, reset=True)
+        X, y, labels = self._validate_xy(X, y, reset=True)
         sample_weight = self._check_sample_weight(sample_weight, X)
-        classes = self._check_classes(y, None)
+        classes = self._check_classes(labels, None)
         model = self._make_model()
         init = adapter_class(model).check_start_weights(model, *init, X.shape[1], classes, X.dtype)
         rng = check_random_state(self.random_state)
@@ -246,9 +246,9 @@ class LRTunedMixin:
                 "class_weight=dict(zip(classes, compute_class_weight('balanced', "
                 "classes=classes, y=y_sample))) computed on a large enough sample."
             )
-        X, y = self._validate_xy(X, y, reset=True)
+        X, y, labels = self._validate_xy(X, y, reset=True)
         sample_weight = self._check_sample_weight(sample_weight, X)
-        classes = self._check_classes(y, classes, streaming=True)
+        classes = self._check_classes(labels, classes, streaming=True)
         given = (X, y, sample_weight)
         X, y, sample_weight = self._training_rows(*given, classes)
         rng = check_random_state(self.random_state)
@@ -264,9 +264,9 @@ class LRTunedMixin:
             raise ValueError(
                 "coef_ is sparse (after sparsify()): call densify() before partial_fit."
             )
-        X, y = self._validate_xy(X, y, reset=False)
+        X, y, labels = self._validate_xy(X, y, reset=False)
         sample_weight = self._check_sample_weight(sample_weight, X)
-        self._check_known_classes(y, classes)
+        self._check_known_classes(labels, classes)
         outputs = getattr(self.estimator_, "n_outputs_", None)
         if not is_classifier(self) and outputs is not None and _n_outputs(y) != outputs:
             raise ValueError(
@@ -473,8 +473,8 @@ class LRTunedMixin:
         if X.shape[0] == 0:
             raise ValueError("Found array with 0 sample(s); at least 1 is required.")
         if is_classifier(self):
-            check_classification_targets(y)
-        elif y.dtype.kind not in "biuf":
+            return X, y, self._class_labels(y)
+        if y.dtype.kind not in "biuf":
             raise ValueError(
                 f"{type(self).__name__} needs numeric targets, got y of dtype {y.dtype}; "
                 "convert y to numbers, or use a classifier for labels."
@@ -487,7 +487,22 @@ class LRTunedMixin:
                 f"{np.count_nonzero(y < 0)} negative value(s). Shift or transform y, or "
                 "use loss='squared_error'."
             )
-        return X, y
+        return X, y, None
+
+    def _class_labels(self, y):
+        """The distinct labels of ``y``, checked to be classes (as the wrapped models check).
+
+        The kind of target is judged on the distinct labels, which is what
+        decides it, rather than on every row.
+        """
+        labels = np.unique(y)
+        kind = type_of_target(labels, input_name="y")
+        if kind not in ("binary", "multiclass"):
+            raise ValueError(
+                f"Unknown label type: {kind}. {type(self).__name__} needs discrete "
+                "class labels; y looks like a regression target with continuous values."
+            )
+        return labels
 
     def _multi_output(self):
         return False
@@ -503,7 +518,8 @@ class LRTunedMixin:
             )
         return sample_weight
 
-    def _check_classes(self, y, classes, streaming=False):
+    def _check_classes(self, labels, classes, streaming=False):
+        """The classes of the fit: ``classes`` if given, else the labels of y."""
         if not is_classifier(self):
             return None
         if streaming and classes is None:
@@ -511,21 +527,21 @@ class LRTunedMixin:
                 "classes must be passed on the first call to partial_fit: "
                 "the list of all labels the stream can contain."
             )
-        known = np.unique(y) if classes is None else np.unique(np.asarray(classes))
+        known = labels if classes is None else np.unique(np.asarray(classes))
         if len(known) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes in the data, "
                 f"but the data contains only one class: {known[0]!r}."
             )
         if classes is not None:
-            unseen = np.setdiff1d(np.unique(y), known)
+            unseen = np.setdiff1d(labels, known)
             if unseen.size:
                 raise ValueError(
                     f"y contains labels not in classes={known.tolist()}: {unseen.tolist()}."
                 )
         return known
 
-    def _check_known_classes(self, y, classes):
+    def _check_known_classes(self, labels, classes):
         if not is_classifier(self):
             return
         if classes is not None and not np.array_equal(np.unique(classes), self.classes_):
@@ -533,7 +549,7 @@ class LRTunedMixin:
                 f"classes={np.unique(classes).tolist()} differs from the classes of the "
                 f"first partial_fit call {self.classes_.tolist()}."
             )
-        unseen = np.setdiff1d(np.unique(y), self.classes_)
+        unseen = np.setdiff1d(labels, self.classes_)
         if unseen.size:
             raise ValueError(
                 f"y contains labels unseen at the first partial_fit call: {unseen.tolist()}; "

@@ -260,9 +260,9 @@ def lr_find(
         raise ValueError(f"num must be an integer >= 10, got {num!r}.")
     est = _as_sklr(estimator)
     est._validate_params()
-    X, y = est._validate_xy(X, y, reset=True)
+    X, y, labels = est._validate_xy(X, y, reset=True)
     sample_weight = est._check_sample_weight(sample_weight, X)
-    classes = est._check_classes(y, None)
+    classes = est._check_classes(labels, None)
     model = est._make_model()
     init = adapter_class(model).check_start_weights(
         model, coef_init, intercept_init, X.shape[1], classes, X.dtype
