@@ -459,3 +459,47 @@ def test_per_batch_steps_leave_the_networks_mini_batch_as_given():
         hidden_layer_sizes=(4,), batch_size=32, step_every="batch", max_iter=2, random_state=0
     ).fit(X, y)
     assert est.estimator_.batch_size == 32  # not the last, short batch's 6
+
+
+# -- the canonical row order ---------------------------------------------------
+
+
+@pytest.mark.parametrize("scale", [1e-300, 1e-3, 1.0, 1e300])
+def test_radix_argsort_sorts_floats_as_argsort_does(scale):
+    rng = np.random.RandomState(0)
+    keys = rng.standard_normal(5000) * scale
+    keys[:6] = [0.0, -0.0, np.inf, -np.inf, 5e-324, -5e-324]
+    order = _sgd._argsort_floats(keys)
+    assert sorted(order.tolist()) == list(range(len(keys)))
+    np.testing.assert_array_equal(keys[order], np.sort(keys))
+
+
+def test_radix_argsort_keeps_equal_keys_in_the_order_given():
+    keys = np.array([2.0, 1.0, 2.0, -1.0, 1.0, 2.0])
+    np.testing.assert_array_equal(_sgd._argsort_floats(keys), [3, 1, 4, 0, 2, 5])
+
+
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "csr"])
+@pytest.mark.parametrize("case", ["repeated rows", "overflowing projections"])
+def test_canonical_order_does_not_depend_on_the_order_given(case, sparse):
+    import scipy.sparse as sp
+
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((300, 4))
+    if case == "repeated rows":  # equal keys
+        X = np.round(X, 1)
+        X[100:110] = X[:10]
+    else:  # two keys of nan (inf - inf), which compare unequal
+        X[200:202] = [[1.5e308, 0, 0, -1e308], [1.5e308, 1, 0, -1e308]]
+    y = rng.randint(0, 3, 300)
+    reversed_rows = np.arange(300)[::-1]
+
+    def rows_in_canonical_order(rows):
+        data = sp.csr_matrix(X[rows]) if sparse else X[rows]
+        out, target, _ = _sgd.frequency_rows(data, y[rows], None, np.arange(3))
+        return (out.toarray() if sparse else out), target
+
+    expected = rows_in_canonical_order(np.arange(300))
+    got = rows_in_canonical_order(reversed_rows)
+    np.testing.assert_array_equal(got[0], expected[0])
+    np.testing.assert_array_equal(got[1], expected[1])
