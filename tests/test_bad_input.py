@@ -369,6 +369,13 @@ CASES = [
     case("y=None", sgd, fit(y=None), ValueError, "requires y to be passed"),
     case("continuous-y-classifier", sgd, fit(y=Y_REG), ValueError, "Unknown label type"),
     case(
+        "object-y-mixing-types",
+        mlp,
+        fit(y=np.array([1, "a"] * (N // 2), dtype=object)),
+        ValueError,
+        "Unknown label type: unknown",
+    ),
+    case(
         "2-d-y-sgd-regressor",
         sgd_reg,
         fit_reg(y=np.c_[Y_REG, Y_REG]),

@@ -1500,6 +1500,15 @@ def test_sgd_early_stopping_holds_out_rows_not_copies():
     assert len(X_val) == 20
 
 
+@pytest.mark.parametrize("name", [n for n in ESTIMATORS if "clf" in n])
+def test_many_distinct_labels_warn_as_scikit_learn_does(name):
+    X, y = np.random.RandomState(0).randn(30, 2), np.arange(30) % 16
+    with pytest.warns(UserWarning, match="number of unique classes is greater than 50%"):
+        ESTIMATORS[name](max_iter=2).fit(X, y)
+    with pytest.warns(UserWarning, match="number of unique classes is greater than 50%"):
+        ESTIMATORS[name](max_iter=2).partial_fit(X, y, classes=np.arange(20))
+
+
 def test_sgd_order_free_when_distinct_rows_share_a_projection():
     """Rows whose projections round to the same value are ordered by their values."""
     rng = np.random.RandomState(0)

@@ -8,7 +8,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, is_classifier
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from .._adapters import adapter_class
@@ -490,18 +490,24 @@ class LRTunedMixin:
         return X, y, None
 
     def _class_labels(self, y):
-        """The distinct labels of ``y``, checked to be classes (as the wrapped models check).
+        """The distinct labels of ``y``, checked to be classes as scikit-learn checks them.
 
-        The kind of target is judged on the distinct labels, which is what
-        decides it, rather than on every row.
+        The kind of target is judged on the distinct labels, which decide it,
+        rather than on every row; where that finds something to say (labels
+        that are no classes, or more distinct labels than half the rows),
+        scikit-learn's own check says it.
         """
-        labels = np.unique(y)
+        try:
+            labels = np.unique(y)
+        except TypeError:  # labels of types that do not compare
+            check_classification_targets(y)
+            raise
         kind = type_of_target(labels, input_name="y")
+        many = len(y) > 20 and len(labels) > round(0.5 * len(y))
+        if kind not in ("binary", "multiclass") or many:
+            check_classification_targets(y)
         if kind not in ("binary", "multiclass"):
-            raise ValueError(
-                f"Unknown label type: {kind}. {type(self).__name__} needs discrete "
-                "class labels; y looks like a regression target with continuous values."
-            )
+            raise ValueError(f"Unknown label type: {kind}. y must hold class labels.")
         return labels
 
     def _multi_output(self):
