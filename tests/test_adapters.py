@@ -1,5 +1,7 @@
 """The private scikit-learn hooks the adapters rely on, and the objective they report."""
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
@@ -7,7 +9,7 @@ from sklearn.linear_model import SGDClassifier, SGDRegressor
 from sklearn.neural_network import MLPRegressor
 from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOptimizer
 
-from sklr._adapters import _mlp, _sgd, adapter_class
+from sklr._adapters import _mlp, _sgd, _sgd_kernel, adapter_class
 from sklr._adapters._sgd import SGDAdapter
 from sklr._adapters._sgd_kernel import SGDKernel, check_kernel_compatible
 
@@ -27,6 +29,35 @@ def test_kernel_check_fails_when_the_kernel_drifts(monkeypatch):
     monkeypatch.setattr(SGDKernel, "_run", drifted)
     with pytest.raises(RuntimeError, match="differs from partial_fit"):
         check_kernel_compatible()
+
+
+@pytest.fixture
+def fresh_kernel_checks():
+    """The once-per-process kernel checks, run afresh in the test and after it."""
+    caches = (_sgd._kernel_usable, _sgd_kernel._ensure_compatible)
+    for cache in caches:
+        cache.cache_clear()
+    yield
+    for cache in caches:
+        cache.cache_clear()
+
+
+def test_kernel_outside_the_pinned_range_is_used_when_it_checks_out(
+    monkeypatch, fresh_kernel_checks
+):
+    import sklearn
+
+    from sklr import LRTunedSGDClassifier
+
+    monkeypatch.setattr(sklearn, "__version__", "1.99.0")
+    with pytest.raises(RuntimeError, match="verified for scikit-learn"):
+        check_kernel_compatible()  # the pin itself still holds
+    X, y = make_classification(60, 4, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no fallback warning
+        est = LRTunedSGDClassifier(max_iter=2, random_state=0).fit(X, y)
+    assert _sgd._kernel_usable()
+    assert est.n_iter_ == 2
 
 
 def test_mlp_lr_hook_holds_on_this_scikit_learn():

@@ -1500,6 +1500,18 @@ def test_sgd_early_stopping_holds_out_rows_not_copies():
     assert len(X_val) == 20
 
 
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_any_call_of_a_stream_may_hold_fewer_rows_than_batch_size(name):
+    """The first call as the later ones: a short chunk is one short step."""
+    est = ESTIMATORS[name](step_every="batch", batch_size=2 * BATCH, max_iter=4, random_state=0)
+    X, y = data_for(est)
+    est.partial_fit(X[:BATCH], y[:BATCH], **first_call_kwargs(est, y))
+    est.partial_fit(X[BATCH : 2 * BATCH], y[BATCH : 2 * BATCH])
+    assert est.t_ == 2 and len(est.lr_curve_) == 2
+    with pytest.raises(ValueError, match="batch_size .* is larger than the number"):
+        clone(est).fit(X[:BATCH], y[:BATCH])
+
+
 @pytest.mark.parametrize("name", [n for n in ESTIMATORS if "clf" in n])
 def test_many_distinct_labels_warn_as_scikit_learn_does(name):
     X, y = np.random.RandomState(0).randn(30, 2), np.arange(30) % 16

@@ -16,7 +16,7 @@ from sklearn.utils.extmath import safe_sparse_dot
 
 from .._warnings import warn_user
 from ._base import Adapter
-from ._sgd_kernel import LEARNED_ARRAYS, SGDKernel, allocate, check_kernel_compatible
+from ._sgd_kernel import LEARNED_ARRAYS, SGDKernel, _ensure_compatible, allocate
 
 
 def _margin(fn):
@@ -568,8 +568,10 @@ def _checked_init(name, value, dtype):
 def _join_equal_rates(batches, lrs):
     """Runs of consecutive batches at the same rate, each joined into one pass.
 
-    Per-sample SGD takes exactly the same updates either way; one compiled
-    pass over the joined rows saves the per-call cost of the others.
+    Per-sample SGD takes the same updates either way, up to rounding (each
+    pass folds the weights' running scale back into them when it ends); one
+    compiled pass over the joined rows saves the per-call cost of the others.
+    Used only where that holds (see ``SGDKernel.joins_passes``).
     """
     start = 0
     for stop in range(1, len(lrs) + 1):
@@ -585,9 +587,9 @@ def _same_objects(a, b):
 
 @functools.cache
 def _kernel_usable():
-    """Whether the compiled per-batch kernel matches ``partial_fit`` here (checked once)."""
+    """Whether the compiled kernel matches ``partial_fit`` here (checked once, as it checks)."""
     try:
-        check_kernel_compatible(strict_version=False)
+        _ensure_compatible()
     except RuntimeError as exc:
         warnings.warn(
             f"{exc} SGD steps fall back to partial_fit (slower; an averaged classifier "

@@ -253,7 +253,7 @@ class LRTunedMixin:
         X, y, sample_weight = self._training_rows(*given, classes)
         rng = check_random_state(self.random_state)
         lr = self._resolve_lr(X, y, sample_weight, classes, rng, given=given)
-        engine = self._start_engine(X, y, classes, rng, lr)
+        engine = self._start_engine(X, y, classes, rng, lr, streaming=True)
         engine.partial_epoch(X, y, sample_weight)
         return self._publish(engine)
 
@@ -346,14 +346,22 @@ class LRTunedMixin:
         )
         return self.lr_finder_.lr
 
-    def _start_engine(self, X, y, classes, rng, lr, balanced_from=None, init=None):
+    def _start_engine(
+        self, X, y, classes, rng, lr, balanced_from=None, init=None, *, streaming=False
+    ):
         n_samples = X.shape[0]
         steps_per_epoch = 1
         batch_size = None
         if self.step_every == "batch":
-            batch_size = self._batch_size(n_samples)
+            requested = self._requested_batch_size()
+            if streaming and requested != "auto":
+                # A fit's batch_size must fit its rows; any call of a stream,
+                # the first as the later ones, may hold fewer: one short step.
+                batch_size = requested
+            else:
+                batch_size = self._batch_size(n_samples)
             steps_per_epoch = -(-n_samples // batch_size)
-            if self._requested_batch_size() == "auto":
+            if requested == "auto":
                 # Planned from these rows; each call of a stream then takes
                 # min(200, its rows), as scikit-learn's MLP does.
                 batch_size = "auto"

@@ -568,9 +568,10 @@ class _FlatMLP(_Delegating, LRTunedBase):
     def _batch_size(self, n_samples):
         return _mlp_batch_size(self, self.batch_size, n_samples)
 
-    def _start_engine(self, X, y, classes, rng, lr, balanced_from=None, init=None):
-        self._batch_size(X.shape[0])
-        return super()._start_engine(X, y, classes, rng, lr, balanced_from, init)
+    def _start_engine(self, X, y, classes, rng, lr, balanced_from=None, init=None, **kw):
+        if self.step_every == "epoch":
+            self._batch_size(X.shape[0])  # the network's mini-batch, clipped with a warning
+        return super()._start_engine(X, y, classes, rng, lr, balanced_from, init, **kw)
 
 
 def _mlp_constraints(model_class, params=_MLP_SHARED):
@@ -998,10 +999,10 @@ class LRTuned(_Delegating, LRTunedBase):
             return min(AUTO_BATCH_SIZE, n_samples)
         return _check_batch_size(size, n_samples)
 
-    def _start_engine(self, X, y, classes, rng, lr, balanced_from=None, init=None):
-        if self._is_mlp():
-            self._batch_size(X.shape[0])
-        return super()._start_engine(X, y, classes, rng, lr, balanced_from, init)
+    def _start_engine(self, X, y, classes, rng, lr, balanced_from=None, init=None, **kw):
+        if self._is_mlp() and self.step_every == "epoch":
+            self._batch_size(X.shape[0])  # the network's mini-batch, clipped with a warning
+        return super()._start_engine(X, y, classes, rng, lr, balanced_from, init, **kw)
 
     def _multi_output(self):
         return isinstance(self.estimator, MLPRegressor)
