@@ -12,7 +12,14 @@ from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, loa
 from sklearn.linear_model import SGDClassifier
 from sklearn.preprocessing import StandardScaler
 
-from sklr import LRTuned, LRTunedMLPClassifier, LRTunedSGDClassifier, LRTunedSGDRegressor, lr_find
+from sklr import (
+    LRTuned,
+    LRTunedMLPClassifier,
+    LRTunedMLPRegressor,
+    LRTunedSGDClassifier,
+    LRTunedSGDRegressor,
+    lr_find,
+)
 from sklr._engine import split_validation
 from sklr.finder import RACE_MULTIPLIERS, edge, minimum, race_multipliers, steepest, valley
 from sklr.finder._finder import EDGE_FACTOR, SMOOTHING
@@ -267,9 +274,11 @@ def test_lr_auto_races_schedules_counted_in_steps_per_batch(
 
     monkeypatch.setattr(type(est), "fit", spy)
     est.fit(X, y)
-    assert all(np.isfinite(score) for score in est.lr_finder_.race.values())
     *racers, planned = factors
     assert len(racers) == len(est.lr_finder_.race) and len(planned) == fit_horizon
+    # A racer that rolled back is counted out; the others scored.
+    scored = [np.isfinite(score) for score in est.lr_finder_.race.values()]
+    assert scored == [raced is not None for raced in racers]
     compared = [raced for raced in racers if raced is not None]
     assert len(compared) >= 2
     for raced in compared:
@@ -350,6 +359,23 @@ def test_lr_auto_mlp_is_near_the_best_grid_rate():
     race correction counted rows instead of an MLP's mini-batch updates)."""
     (row,) = _benchmark().mlp_auto_rows(quick=True)
     assert row["gap (points)"] <= 2.0, row
+
+
+def test_lr_auto_counts_out_a_rate_that_diverged_in_the_race():
+    """A racer rescued by rollbacks scored at the lower rate they left it, not its own.
+
+    On diabetes with a cosine schedule the racers at 30x and 100x the range
+    test's suggestion rolled back, still scored best, and the fit at 100x
+    rolled back and ended at a training R^2 of 0.11 (0.6 at the suggestion).
+    """
+    X, y = load_diabetes(return_X_y=True)
+    X, y = StandardScaler().fit_transform(X), y / 100
+    est = LRTunedMLPRegressor(lr="auto", schedule="cosine", random_state=0).fit(X, y)
+    race = est.lr_finder_.race
+    assert est.lr_finder_.lr <= 10 * est.lr_finder_.suggestion
+    assert not any(event["kind"] == "rollback" for event in est.lr_events_)
+    assert sum(np.isinf(score) for score in race.values()) >= 1
+    assert est.score(X, y) > 0.5
 
 
 def test_lr_auto_with_balanced_class_weight():

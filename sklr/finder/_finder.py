@@ -395,7 +395,9 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None, race_rows=No
        (``1 - RACE_HOLDOUT`` of the data) and is scored by its training
        objective (loss plus penalty) on the held-out part, of the model as
        it predicts (with SGD's averaging: the average). The lowest wins
-       (ties: the lower rate); ``race`` keeps the negated objectives.
+       (ties: the lower rate); ``race`` keeps the negated objectives. A
+       candidate whose racer diverged (a rollback; its score came from the
+       lower rate the rollbacks left) is counted out (``-inf``).
     3. The winner is scaled for the updates it missed (see
        :func:`_update_correction`): an SGD model updates once per row, an MLP
        once per mini-batch, so a racer's share of the rows cuts the updates
@@ -462,6 +464,10 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None, race_rows=No
             # The held-out objective, not accuracy: on a small held-out part
             # accuracy ties between most candidates and picks at random.
             scores[lr] = -racer._engine.adapter.prediction_objective(*validation)
+            if any(event["kind"] == "rollback" for event in racer.lr_events_):
+                # It diverged at this rate: what it scored, it scored at the
+                # lower rate the rollbacks left it, which the fit would not.
+                scores[lr] = -np.inf
         except DivergenceError:
             scores[lr] = -np.inf
         except ValueError as exc:
