@@ -1486,6 +1486,16 @@ def test_sgd_weights_beyond_an_epochs_capacity_are_refused():
         LRTunedSGDClassifier().fit(X, y, sample_weight=np.full(len(y), 1e19))
 
 
+@pytest.mark.filterwarnings("ignore:sample_weight makes an epoch")
+def test_sgd_weights_whose_copies_exceed_memory_are_refused(monkeypatch):
+    import sklr._adapters._sgd as sgd
+
+    X, y = _weighted_binary()
+    monkeypatch.setattr(sgd, "_physical_memory", lambda: 2**20)
+    with pytest.raises(ValueError, match=r"GiB, more than this machine's .*Rescale sample_weight"):
+        LRTunedSGDClassifier().fit(X, y, sample_weight=np.full(len(y), 5000.0))
+
+
 def test_sgd_early_stopping_holds_out_rows_not_copies():
     """With weights, the validation rows are rows of the data, none a copy of a training row."""
     X, y = _weighted_binary(200)

@@ -7,6 +7,7 @@ seeded from the fit's own random state, so no copy of the data is made.
 """
 
 import functools
+import os
 import warnings
 
 import numpy as np
@@ -230,6 +231,7 @@ def frequency_rows(X, y, sample_weight, classes=None, *, shuffle=True, repeat=Tr
     if sample_weight is not None and repeat:
         full, part = _visits(sample_weight)
         partial = part > 0
+        _check_room_for_visits(X, int(full.sum()) + int(np.count_nonzero(partial)))
         order = np.repeat(order, full + partial)
         last_visit = np.cumsum(full + partial)[partial] - 1
         sample_weight = np.ones(order.shape[0])
@@ -238,6 +240,31 @@ def frequency_rows(X, y, sample_weight, classes=None, *, shuffle=True, repeat=Tr
             sample_weight = None
     rows = X[order] if sp.issparse(X) else X.take(order, axis=0)
     return rows, y[order], sample_weight
+
+
+def _physical_memory():
+    """This machine's memory in bytes, or None where the system does not say."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _check_room_for_visits(X, visits):
+    """Raise before copying when an epoch's rows, repeated by the weights, exceed memory."""
+    if sp.issparse(X):
+        per_row = (X.data.nbytes + X.indices.nbytes) / max(X.shape[0], 1)
+    else:
+        per_row = X.shape[1] * X.dtype.itemsize
+    needed = visits * (per_row + 16)  # the rows, their index and target
+    memory = _physical_memory()
+    if memory is not None and needed > memory:
+        raise ValueError(
+            f"sample_weight makes an epoch visit {visits} rows, whose copy takes about "
+            f"{needed / 2**30:.3g} GiB, more than this machine's {memory / 2**30:.3g} GiB: "
+            "the SGD models count a weight of k as k copies of the row, held in memory. "
+            "Rescale sample_weight (a weight of 1 is one visit)."
+        )
 
 
 class SGDAdapter(Adapter):

@@ -303,7 +303,11 @@ class LRTunedSGDClassifier(ClassifierMixin, _FlatSGD):
     ----------
     loss, penalty, alpha, l1_ratio, fit_intercept, epsilon, n_jobs, class_weight, average
         As in :class:`~sklearn.linear_model.SGDClassifier`.
-        ``class_weight='balanced'`` is computed once from the training data."""
+        ``class_weight='balanced'`` is computed once from the training data.
+        With ``penalty='l1'`` or ``'elasticnet'`` the model is less sparse
+        than ``SGDClassifier.fit``'s: the compiled loop's record of the L1
+        penalty owed to each weight starts afresh at every step, as at every
+        ``partial_fit`` call (see the README's differences)."""
         + _SGD_DOC_COMMON
         + """
     Attributes
@@ -423,7 +427,11 @@ class LRTunedSGDRegressor(RegressorMixin, _FlatSGD):
     Parameters
     ----------
     loss, penalty, alpha, l1_ratio, fit_intercept, epsilon, average
-        As in :class:`~sklearn.linear_model.SGDRegressor`."""
+        As in :class:`~sklearn.linear_model.SGDRegressor`. With
+        ``penalty='l1'`` or ``'elasticnet'`` the model is less sparse than
+        ``SGDRegressor.fit``'s: the compiled loop's record of the L1 penalty
+        owed to each weight starts afresh at every step, as at every
+        ``partial_fit`` call (see the README's differences)."""
         + _SGD_DOC_COMMON
         + """
     Attributes
