@@ -179,8 +179,12 @@ class ReduceOnPlateau(Policy):
     min_factor : float, default=0.0
         Floor of the multiplier.
     monitor : {'loss', 'val_score'}, default='loss'
-        The training objective, or the score on the validation split (which
-        the estimator then holds out even without ``early_stopping``).
+        The training objective at the end of each epoch (for the MLPs the
+        objective at the epoch's final weights, not ``loss_curve_``'s running
+        mean: see :mod:`sklr.policies`), or the score on the validation split
+        (which the estimator then holds out even without ``early_stopping``).
+        The value behind each change is the ``metric`` of its ``lr_events_``
+        entry.
     mode : {'auto', 'min', 'max'}, default='auto'
         Whether lower or higher is better; ``'auto'`` is ``'min'`` for the
         loss and ``'max'`` for the validation score.
@@ -297,7 +301,9 @@ class Adaptive(Policy):
     tol : float, default=1e-3
         Least improvement that counts.
     monitor : {'loss', 'val_score'}, default='loss'
-        The training objective, or the validation score.
+        The training objective at the end of each epoch (for the MLPs not
+        ``loss_curve_``'s running mean: see :mod:`sklr.policies`), or the
+        validation score.
 
     Examples
     --------
@@ -387,7 +393,9 @@ class BoldDriver(Policy):
     schedule : Schedule, default=Constant()
         The base schedule the multiplier applies to.
     monitor : {'loss', 'val_score'}, default='loss'
-        The training objective, or the validation score.
+        The training objective at the end of each epoch (for the MLPs not
+        ``loss_curve_``'s running mean: see :mod:`sklr.policies`), or the
+        validation score.
 
     Examples
     --------
