@@ -55,6 +55,7 @@ import copy
 import time
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
 from ._adapters import AUTO_BATCH_SIZE
@@ -278,7 +279,32 @@ class Engine:
         if best_state is not None and best_epoch != self.n_iter:
             self.adapter.restore(best_state)
             self._event("restore_best", metric=best_score, detail=f"epoch {best_epoch}")
+        else:
+            self._warn_if_worse_than_at_the_start()
         return self
+
+    def _warn_if_worse_than_at_the_start(self):
+        """Warn when the fit ends at ``RISE_FACTOR`` times the objective it started from.
+
+        The model is then far worse than its starting weights (zero,
+        ``coef_init`` or a network's random ones): the rate was too high,
+        though not enough for the divergence checks, which act from
+        ``DIVERGENCE_FACTOR`` times the start. (Slightly above the start is
+        what noise does on targets the features barely predict.)
+        """
+        start, last = self.start_loss, self.last_loss
+        if last is None or not start or start <= 0 or last <= RISE_FACTOR * start:
+            return
+        rolled_back = any(event["kind"] == "rollback" for event in self.events)
+        warn_user(
+            f"Training ended at a training objective of {last:.4g}, more than "
+            f"{RISE_FACTOR:g}x the {start:.4g} it started from: the model is far worse "
+            "than its starting weights. "
+            "The rate is too high"
+            + (" even after the rollbacks in lr_events_" if rolled_back else "")
+            + "; lower lr, use a schedule that lowers it, or scale the input.",
+            ConvergenceWarning,
+        )
 
     def epoch(self, X, y, sample_weight, probe=None, validation=None):
         """One epoch: steps, divergence checks, the policies' verdict.

@@ -22,7 +22,7 @@ import re
 import numpy as np
 import pytest
 from sklearn.datasets import load_breast_cancer, load_diabetes
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.preprocessing import scale
 
 import sklr
@@ -415,3 +415,18 @@ def test_a_stream_whose_later_chunks_have_a_higher_loss_is_not_divergence():
     assert est.t_ == 10
     assert est.lr_events_ == []
     assert est.score(X, y) > 0.99
+
+
+def test_a_fit_that_ends_far_worse_than_it_started_warns():
+    """Rolled back to a rate just under the divergence checks, the network ended at
+    about 10x its starting loss, predicting the majority class, without a word."""
+    X, y = load_breast_cancer(return_X_y=True)  # unscaled
+    with pytest.warns(ConvergenceWarning, match="far worse than its starting weights"):
+        LRTunedMLPClassifier(lr=1e4, random_state=0).fit(X, y)
+
+
+@pytest.mark.filterwarnings("error::sklearn.exceptions.ConvergenceWarning")
+def test_a_fit_that_ends_below_its_start_does_not_warn():
+    X, y = load_breast_cancer(return_X_y=True)
+    LRTunedMLPClassifier(lr=0.01, max_iter=5, random_state=0).fit(scale(X), y)
+    LRTunedSGDClassifier(lr=0.01, max_iter=5, random_state=0).fit(scale(X), y)

@@ -1,11 +1,13 @@
 """The LR range test (``lr_find``) and the choice behind ``lr='auto'``."""
 
 import copy
+import warnings
 from dataclasses import dataclass, field
 from numbers import Integral
 
 import numpy as np
 from sklearn.base import clone, is_classifier
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
@@ -460,7 +462,10 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None, race_rows=No
             # than one mini-batch of the fit: one batch of all of them.
             racer.set_params(batch_size=len(rows))
         try:
-            racer.fit(X_tr[rows], y_tr[rows], sample_weight=sw, **from_init)
+            with warnings.catch_warnings():
+                # A racer too fast to end well is what the race is for.
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                racer.fit(X_tr[rows], y_tr[rows], sample_weight=sw, **from_init)
             # The held-out objective, not accuracy: on a small held-out part
             # accuracy ties between most candidates and picks at random.
             scores[lr] = -racer._engine.adapter.prediction_objective(*validation)
