@@ -691,3 +691,26 @@ def test_partial_fit_after_a_fit_with_held_out_rows_is_refused(make, match):
     with pytest.raises(ValueError, match=match):
         est.partial_fit(X, Y)
     assert_same(outputs(est), before)
+
+
+def test_a_nested_parameter_of_a_schedule_given_by_name_says_what_to_do():
+    from sklr.schedules import StepDecay
+
+    est = LRTunedSGDClassifier(schedule="step")
+    message = r"schedule='step' has no parameter 'gamma'.*StepDecay\(\)"
+    with pytest.raises(ValueError, match=message):
+        est.set_params(schedule__gamma=0.5)
+    assert est.schedule == "step"  # nothing was set
+    est.set_params(schedule=StepDecay(), schedule__gamma=0.5)
+    assert est.schedule.gamma == 0.5
+
+
+def test_lr_find_on_a_pipeline_says_what_to_pass():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from sklr import lr_find
+
+    pipe = make_pipeline(StandardScaler(), LRTunedSGDClassifier())
+    with pytest.raises(TypeError, match="Pipeline.*pass its last one"):
+        lr_find(pipe, X, Y)

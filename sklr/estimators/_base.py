@@ -595,6 +595,40 @@ class LRTunedMixin:
 class LRTunedBase(LRTunedMixin, BaseEstimator):
     """Base class of the named estimators."""
 
+    def set_params(self, **params):
+        """Set the parameters, nested ones (``schedule__gamma``) of an object-valued one.
+
+        As :meth:`sklearn.base.BaseEstimator.set_params`, with a clear error
+        for a nested parameter of a value that has none (a schedule given by
+        its name: ``schedule='step'``).
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : object
+            The estimator.
+        """
+        current = None
+        for key in params:
+            name, nested, sub = key.partition("__")
+            if not nested:
+                continue
+            if current is None:
+                current = self.get_params(deep=False)
+            value = params.get(name, current.get(name))
+            if name in current and not hasattr(value, "set_params"):
+                hint = f" such as {name}={resolve(value)!r}" if name == "schedule" else ""
+                raise ValueError(
+                    f"Cannot set {key}: {name}={value!r} has no parameter {sub!r}. Pass "
+                    f"{name} as an object{hint}, then set {key} (a grid can list the "
+                    f"object: {{'{name}': [...], '{key}': [...]}})."
+                )
+        return super().set_params(**params)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True

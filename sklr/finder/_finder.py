@@ -380,6 +380,13 @@ def _as_sklr(estimator):
         )
     if hasattr(estimator, "_make_model"):
         return clone(estimator)
+    try:
+        adapter_class(estimator)
+    except TypeError as exc:
+        raise TypeError(
+            f"{exc} lr_find takes one of them or an sklr estimator; for a Pipeline, "
+            "transform X with its first steps and pass its last one."
+        ) from None
     # A plain scikit-learn model: its seed seeds the sweep, copied as clone
     # copies it (a RandomState passed in is never advanced).
     seed = copy.deepcopy(estimator.get_params().get("random_state"))
