@@ -115,6 +115,13 @@ CASES = [
         r"batch_size \(200\) is larger than the number of training samples \(150\)",
     ),
     case(
+        "batch_size>rows-visited-sgd",
+        lambda: sgd(batch_size=100, step_every="batch"),
+        fit(sample_weight=np.r_[np.zeros(N - 50), np.ones(50)]),
+        ValueError,
+        r"batch_size \(100\) is larger than the 50 rows an epoch visits \(150 given\)",
+    ),
+    case(
         "batch_size>n-mlp",
         lambda: mlp(batch_size=200, step_every="batch"),
         fit(),

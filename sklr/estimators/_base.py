@@ -179,6 +179,7 @@ class LRTunedMixin:
         balanced_from = (y, sample_weight)
         given = (X, y, sample_weight)
         X, y, sample_weight = self._training_rows(*given, classes)
+        self._check_batch_size_for_visits(X.shape[0], given[0].shape[0])
         lr = self._resolve_lr(X, y, sample_weight, classes, rng, init, given)
         engine = self._start_engine(X, y, classes, rng, lr, balanced_from=balanced_from, init=init)
         stopping = None
@@ -189,6 +190,18 @@ class LRTunedMixin:
             X, y, sample_weight, max_iter=self.max_iter, validation=validation, stopping=stopping
         )
         return self._publish(engine)
+
+    def _check_batch_size_for_visits(self, visits, given):
+        """Raise when batch_size exceeds the rows an epoch visits, where weights changed them."""
+        requested = self._requested_batch_size()
+        if self.step_every != "batch" or visits == given or requested == "auto":
+            return
+        if requested > visits:
+            raise ValueError(
+                f"batch_size ({requested}) is larger than the {visits} rows an epoch "
+                f"visits ({given} given): the SGD models count a sample weight of k as k "
+                "rows, and rows of weight 0 as none. Lower batch_size."
+            )
 
     def _split_remedy(self):
         """What to do when the validation rows cannot be held out."""
