@@ -284,22 +284,25 @@ class Engine:
         return self
 
     def _warn_if_worse_than_at_the_start(self):
-        """Warn when the fit ends at ``RISE_FACTOR`` times the objective it started from.
+        """Warn when the fit ends at ``RISE_FACTOR`` times the objective divergence is judged by.
 
-        The model is then far worse than its starting weights (zero,
-        ``coef_init`` or a network's random ones): the rate was too high,
-        though not enough for the divergence checks, which act from
-        ``DIVERGENCE_FACTOR`` times the start. (Slightly above the start is
-        what noise does on targets the features barely predict.)
+        That is the objective where training starts (zero weights, a network's
+        random ones), or from ``coef_init`` the higher of that and the one at
+        zero weights (a start from trained weights sits at the noise floor).
+        The model is then far worse than where it started: the rate was too
+        high, though not enough for the divergence checks, which act from
+        ``DIVERGENCE_FACTOR`` times it. (Slightly above it is what noise does
+        on targets the features barely predict.) A reference of 0 (the
+        perceptron's) gives no scale.
         """
-        start, last = self.start_loss, self.last_loss
+        start, last = self.reference, self.last_loss
         if last is None or not start or start <= 0 or last <= RISE_FACTOR * start:
             return
         rolled_back = any(event["kind"] == "rollback" for event in self.events)
         warn_user(
             f"Training ended at a training objective of {last:.4g}, more than "
-            f"{RISE_FACTOR:g}x the {start:.4g} it started from: the model is far worse "
-            "than its starting weights. "
+            f"{RISE_FACTOR:g}x the {start:.4g} {self.reference_name}: the model is far "
+            "worse than where it started. "
             "The rate is too high"
             + (" even after the rollbacks in lr_events_" if rolled_back else "")
             + "; lower lr, use a schedule that lowers it, or scale the input.",

@@ -534,3 +534,20 @@ def test_canonical_order_does_not_depend_on_the_order_given(case, sparse):
     got = rows_in_canonical_order(reversed_rows)
     np.testing.assert_array_equal(got[0], expected[0])
     np.testing.assert_array_equal(got[1], expected[1])
+
+
+def test_the_memory_check_counts_the_stored_values_of_the_rows_repeated():
+    """Sparse rows differ in size: a heavy weight on a light row needs little room."""
+    import scipy.sparse as sp
+
+    dense_rows = sp.csr_matrix(np.ones((10, 100_000)))
+    light_rows = sp.eye(990, 100_000, k=10, format="csr")
+    X = sp.vstack([dense_rows, light_rows]).tocsr()
+    heavy_light, heavy_dense = np.ones(1000, int), np.ones(1000, int)
+    heavy_light[500], heavy_dense[0] = 10**6, 10**4
+    rows = np.arange(1000)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_sgd, "_physical_memory", lambda: 2**30)
+        _sgd._check_room_for_visits(X, rows, heavy_light)  # about 30 MB
+        with pytest.raises(ValueError, match="more than this machine's"):
+            _sgd._check_room_for_visits(X, rows, heavy_dense)  # about 12 GB

@@ -21,7 +21,7 @@ import re
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_breast_cancer, load_diabetes
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.preprocessing import scale
 
@@ -421,7 +421,7 @@ def test_a_fit_that_ends_far_worse_than_it_started_warns():
     """Rolled back to a rate just under the divergence checks, the network ended at
     about 10x its starting loss, predicting the majority class, without a word."""
     X, y = load_breast_cancer(return_X_y=True)  # unscaled
-    with pytest.warns(ConvergenceWarning, match="far worse than its starting weights"):
+    with pytest.warns(ConvergenceWarning, match="far worse than where it started"):
         LRTunedMLPClassifier(lr=1e4, random_state=0).fit(X, y)
 
 
@@ -430,3 +430,14 @@ def test_a_fit_that_ends_below_its_start_does_not_warn():
     X, y = load_breast_cancer(return_X_y=True)
     LRTunedMLPClassifier(lr=0.01, max_iter=5, random_state=0).fit(scale(X), y)
     LRTunedSGDClassifier(lr=0.01, max_iter=5, random_state=0).fit(scale(X), y)
+
+
+@pytest.mark.filterwarnings("error::sklearn.exceptions.ConvergenceWarning")
+def test_fine_tuning_from_trained_weights_does_not_warn():
+    """From coef_init the start sits at the noise floor: judged as divergence is."""
+    X, y = load_digits(return_X_y=True)
+    X = scale(X)
+    first = LRTunedSGDClassifier(random_state=0, max_iter=50).fit(X, y)
+    start = {"coef_init": first.coef_, "intercept_init": first.intercept_}
+    LRTunedSGDClassifier(lr=0.1, random_state=1).fit(X, y, **start)
+    LRTunedSGDClassifier(loss="perceptron", lr=0.1, random_state=1).fit(X, y, **start)

@@ -440,3 +440,30 @@ def test_range_test_and_lr_auto_leave_out_rows_of_weight_0(make):
     weighted = lr_find(make(), X, y, sample_weight=sample_weight, random_state=0)
     subset = lr_find(make(), X[kept], y[kept], random_state=0)
     assert weighted.suggestion == subset.suggestion
+
+
+def test_lr_auto_when_every_candidate_diverges_warns_and_takes_the_lowest(monkeypatch):
+    import sklr.finder._finder as finder
+
+    real_sweep = finder.sweep
+
+    def too_high(*args, **kwargs):  # a range test that suggests far too high a rate
+        result = real_sweep(*args, **kwargs)
+        result.suggestion = 1e6
+        return result
+
+    monkeypatch.setattr(finder, "sweep", too_high)
+    X, y = CANCER
+    with pytest.warns(UserWarning, match="every candidate rate diverged in the race"):
+        est = LRTunedSGDClassifier(lr="auto", max_iter=3, random_state=0).fit(X, y)
+    race = est.lr_finder_.race
+    assert all(np.isinf(score) for score in race.values())
+    assert est.lr_finder_.lr <= min(race)  # the lowest, corrected for the race's fewer updates
+
+
+@pytest.mark.parametrize("make", [LRTunedSGDClassifier, LRTunedMLPClassifier])
+def test_lr_auto_starts_a_stream_whose_first_call_is_shorter_than_a_batch(make):
+    X, y = CANCER
+    est = make(lr="auto", step_every="batch", batch_size=64, max_iter=3, random_state=0)
+    est.partial_fit(X[:60], y[:60], classes=[0, 1])
+    assert est.t_ == 1 and est.lr_finder_.lr > 0

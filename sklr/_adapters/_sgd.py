@@ -231,7 +231,7 @@ def frequency_rows(X, y, sample_weight, classes=None, *, shuffle=True, repeat=Tr
     if sample_weight is not None and repeat:
         full, part = _visits(sample_weight)
         partial = part > 0
-        _check_room_for_visits(X, int(full.sum()) + int(np.count_nonzero(partial)))
+        _check_room_for_visits(X, order, full + partial)
         order = np.repeat(order, full + partial)
         last_visit = np.cumsum(full + partial)[partial] - 1
         sample_weight = np.ones(order.shape[0])
@@ -250,13 +250,16 @@ def _physical_memory():
         return None
 
 
-def _check_room_for_visits(X, visits):
-    """Raise before copying when an epoch's rows, repeated by the weights, exceed memory."""
+def _check_room_for_visits(X, rows, counts):
+    """Raise before copying when the ``rows`` of ``X``, visited ``counts`` times each
+    in an epoch, exceed memory."""
+    visits = int(counts.sum())
     if sp.issparse(X):
-        per_row = (X.data.nbytes + X.indices.nbytes) / max(X.shape[0], 1)
+        stored = float(counts @ np.diff(X.indptr)[rows])
+        needed = stored * (X.data.itemsize + X.indices.itemsize)
     else:
-        per_row = X.shape[1] * X.dtype.itemsize
-    needed = visits * (per_row + 16)  # the rows, their index and target
+        needed = float(visits) * X.shape[1] * X.dtype.itemsize
+    needed += visits * 16.0  # the index and target of each visit
     memory = _physical_memory()
     if memory is not None and needed > memory:
         raise ValueError(

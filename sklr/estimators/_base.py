@@ -192,11 +192,14 @@ class LRTunedMixin:
         return self._publish(engine)
 
     def _check_batch_size_for_visits(self, visits, given):
-        """Raise when batch_size exceeds the rows an epoch visits, where weights changed them."""
-        requested = self._requested_batch_size()
-        if self.step_every != "batch" or visits == given or requested == "auto":
+        """Raise, before any training (lr='auto' races first), when batch_size exceeds the
+        rows an epoch visits; in words of the visits where sample weights changed them."""
+        if self.step_every != "batch":
             return
-        if requested > visits:
+        requested = self._requested_batch_size()
+        if visits == given or requested == "auto":
+            self._batch_size(visits)
+        elif requested > visits:
             raise ValueError(
                 f"batch_size ({requested}) is larger than the {visits} rows an epoch "
                 f"visits ({given} given): the SGD models count a sample weight of k as k "
@@ -259,7 +262,7 @@ class LRTunedMixin:
                 "class_weight=dict(zip(classes, compute_class_weight('balanced', "
                 "classes=classes, y=y_sample))) computed on a large enough sample."
             )
-        X, y, labels = self._validate_xy(X, y, reset=True)
+        X, y, labels = self._validate_xy(X, y, reset=True, streaming=True)
         sample_weight = self._check_sample_weight(sample_weight, X)
         classes = self._check_classes(labels, classes, streaming=True)
         given = (X, y, sample_weight)
@@ -277,7 +280,7 @@ class LRTunedMixin:
             raise ValueError(
                 "coef_ is sparse (after sparsify()): call densify() before partial_fit."
             )
-        X, y, labels = self._validate_xy(X, y, reset=False)
+        X, y, labels = self._validate_xy(X, y, reset=False, streaming=True)
         sample_weight = self._check_sample_weight(sample_weight, X)
         self._check_known_classes(labels, classes)
         outputs = getattr(self.estimator_, "n_outputs_", None)
@@ -468,7 +471,7 @@ class LRTunedMixin:
 
     # -- validation ------------------------------------------------------------
 
-    def _validate_xy(self, X, y, *, reset):
+    def _validate_xy(self, X, y, *, reset, streaming=False):
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
@@ -494,7 +497,7 @@ class LRTunedMixin:
         if X.shape[0] == 0:
             raise ValueError("Found array with 0 sample(s); at least 1 is required.")
         if is_classifier(self):
-            return X, y, self._class_labels(y)
+            return X, y, self._class_labels(y, streaming=streaming)
         if y.dtype.kind not in "biuf":
             raise ValueError(
                 f"{type(self).__name__} needs numeric targets, got y of dtype {y.dtype}; "
@@ -510,13 +513,14 @@ class LRTunedMixin:
             )
         return X, y, None
 
-    def _class_labels(self, y):
+    def _class_labels(self, y, *, streaming=False):
         """The distinct labels of ``y``, checked to be classes as scikit-learn checks them.
 
         The kind of target is judged on the distinct labels, which decide it,
         rather than on every row; where that finds something to say (labels
-        that are no classes, or more distinct labels than half the rows),
-        scikit-learn's own check says it.
+        that are no classes, or, in a fit, more distinct labels than half the
+        rows: a stream's chunks may hold few rows of many classes), scikit-learn's
+        own check says it.
         """
         try:
             labels = np.unique(y)
@@ -524,7 +528,7 @@ class LRTunedMixin:
             check_classification_targets(y)
             raise
         kind = type_of_target(labels, input_name="y")
-        many = len(y) > 20 and len(labels) > round(0.5 * len(y))
+        many = not streaming and len(y) > 20 and len(labels) > round(0.5 * len(y))
         if kind not in ("binary", "multiclass") or many:
             check_classification_targets(y)
         if kind not in ("binary", "multiclass"):
@@ -634,7 +638,11 @@ class LRTunedBase(LRTunedMixin, BaseEstimator):
                 current = self.get_params(deep=False)
             value = params.get(name, current.get(name))
             if name in current and not hasattr(value, "set_params"):
-                hint = f" such as {name}={resolve(value)!r}" if name == "schedule" else ""
+                hint = ""
+                if name == "schedule" and isinstance(value, str) and value in ALIASES:
+                    resolved = resolve(value)
+                    if sub.split("__")[0] in resolved.get_params():
+                        hint = f" such as {name}={resolved!r}"
                 raise ValueError(
                     f"Cannot set {key}: {name}={value!r} has no parameter {sub!r}. Pass "
                     f"{name} as an object{hint}, then set {key} (a grid can list the "

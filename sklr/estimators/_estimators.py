@@ -178,8 +178,9 @@ _SGD_DOC_COMMON = """
         ``batch_size`` rows (then the horizon is ``max_iter`` times the
         number of batches per epoch).
     batch_size : int, default=256
-        Rows per step with ``step_every='batch'``; must not exceed the
-        number of training samples.
+        Rows per step with ``step_every='batch'``; in ``fit`` it must not
+        exceed the number of training samples; a ``partial_fit`` call with
+        fewer rows takes one short step.
     shuffle : bool, default=True
         Visit the rows in a new random order every epoch.
     random_state : int, RandomState instance or None, default=None
@@ -539,15 +540,17 @@ _MLP_DOC_COMMON = (
     _SGD_DOC_COMMON.replace("max_iter : int, default=20", "max_iter : int, default=50")
     .replace(
         """    batch_size : int, default=256
-        Rows per step with ``step_every='batch'``; must not exceed the
-        number of training samples.""",
+        Rows per step with ``step_every='batch'``; in ``fit`` it must not
+        exceed the number of training samples; a ``partial_fit`` call with
+        fewer rows takes one short step.""",
         """    batch_size : int or 'auto', default='auto'
         The network's mini-batch (``'auto'``: ``min(200, n_samples)``, of
         each call in a ``partial_fit`` stream); with ``step_every='batch'``
         the schedule steps once per mini-batch. Larger
         than the training data, it is clipped to it with a warning, as
         scikit-learn's MLP does; with ``step_every='batch'``, whose steps are
-        planned from it, it is an error.""",
+        planned from it, it is an error in ``fit`` (a ``partial_fit`` call
+        with fewer rows takes one short step).""",
     )
     .replace("default=1e-3\n        Improvement", "default=1e-4\n        Improvement")
     .replace("n_iter_no_change : int, default=5", "n_iter_no_change : int, default=10")
@@ -878,8 +881,9 @@ class LRTuned(_Delegating, LRTunedBase):
 
     __doc__ += _SGD_DOC_COMMON.replace(
         """    batch_size : int, default=256
-        Rows per step with ``step_every='batch'``; must not exceed the
-        number of training samples.""",
+        Rows per step with ``step_every='batch'``; in ``fit`` it must not
+        exceed the number of training samples; a ``partial_fit`` call with
+        fewer rows takes one short step.""",
         """    batch_size : int, 'auto' or None, default=None
         Rows per step with ``step_every='batch'``. ``None`` keeps an MLP's own
         mini-batch and means 256 rows for SGD models; ``'auto'`` is

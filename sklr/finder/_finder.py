@@ -11,8 +11,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
-from .._adapters import adapter_class
+from .._adapters import AUTO_BATCH_SIZE, adapter_class
 from .._engine import DivergenceError, split_validation
+from .._warnings import warn_user
 from ..policies import resolve
 from ..schedules import Schedule
 
@@ -374,19 +375,18 @@ def _as_sklr(estimator):
     from ..estimators import LRTuned
     from ..estimators._estimators import without_replaced_settings
 
-    if isinstance(estimator, LRTuned):
-        return clone(estimator).set_params(
-            estimator=without_replaced_settings(estimator.estimator)
-        )
-    if hasattr(estimator, "_make_model"):
+    if hasattr(estimator, "_make_model") and not isinstance(estimator, LRTuned):
         return clone(estimator)
+    model = estimator.estimator if isinstance(estimator, LRTuned) else estimator
     try:
-        adapter_class(estimator)
+        adapter_class(model)
     except TypeError as exc:
         raise TypeError(
             f"{exc} lr_find takes one of them or an sklr estimator; for a Pipeline, "
             "transform X with its first steps and pass its last one."
         ) from None
+    if isinstance(estimator, LRTuned):
+        return clone(estimator).set_params(estimator=without_replaced_settings(model))
     # A plain scikit-learn model: its seed seeds the sweep, copied as clone
     # copies it (a RandomState passed in is never advanced).
     seed = copy.deepcopy(estimator.get_params().get("random_state"))
@@ -406,7 +406,8 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None, race_rows=No
        it predicts (with SGD's averaging: the average). The lowest wins
        (ties: the lower rate); ``race`` keeps the negated objectives. A
        candidate whose racer diverged (a rollback; its score came from the
-       lower rate the rollbacks left) is counted out (``-inf``).
+       lower rate the rollbacks left) is counted out (``-inf``); if all are,
+       the lowest candidate wins, with a warning.
     3. The winner is scaled for the updates it missed (see
        :func:`_update_correction`): an SGD model updates once per row, an MLP
        once per mini-batch, so a racer's share of the rows cuts the updates
@@ -497,6 +498,13 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None, race_rows=No
         ) from failures[0]
     result.race = scores
     winner = max(candidates, key=lambda lr: (scores[lr], -lr))
+    if not np.isfinite(scores[winner]):
+        warn_user(
+            f"lr='auto': every candidate rate diverged in the race (from "
+            f"{candidates[0]:.3g} to {candidates[-1]:.3g}); the lowest is used. The range "
+            "test's suggestion is likely too high for this data: scale the input, or "
+            "pass a float lr."
+        )
     fewer = _updates_per_epoch(est, X_tr.shape[0]) / _updates_per_epoch(racer, len(rows))
     # A racer that took as many updates as the fit (an MLP stepping per
     # batch) missed none: never scaled up.
@@ -535,7 +543,10 @@ def _steps_per_epoch(est, n_rows):
     """The schedule's steps in an epoch of ``n_rows`` (1 stepping per epoch)."""
     if est.step_every != "batch":
         return 1
-    return -(-n_rows // est._batch_size(n_rows))
+    # (The fit checks batch_size against its rows; a stream's calls may be shorter.)
+    size = est._requested_batch_size()
+    size = AUTO_BATCH_SIZE if size == "auto" else size
+    return -(-n_rows // min(size, n_rows))
 
 
 def _final_to_peak(est, n_rows=None):
