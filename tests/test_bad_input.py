@@ -712,6 +712,16 @@ def test_a_nested_parameter_of_a_schedule_given_by_name_says_what_to_do():
     assert est.schedule.gamma == 0.5
 
 
+def test_a_nested_parameter_of_a_schedule_inside_a_schedule_says_what_to_do():
+    from sklr.schedules import StepDecay, Warmup
+
+    est = LRTunedSGDClassifier(schedule=Warmup("step"))
+    with pytest.raises(ValueError, match=r"schedule='step' has no parameter 'gamma'"):
+        est.set_params(schedule__schedule__gamma=0.5)
+    est.set_params(schedule__schedule=StepDecay(), schedule__schedule__gamma=0.5)
+    assert est.schedule.schedule.gamma == 0.5
+
+
 def test_lr_find_on_a_pipeline_says_what_to_pass():
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler

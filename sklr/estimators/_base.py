@@ -15,6 +15,7 @@ from .._adapters import adapter_class
 from .._engine import NEGLIGIBLE_FACTOR, Engine, split_validation
 from ..finder import choose_lr
 from ..policies import ALIASES, Controller, parts_over_the_fit, policies_in, resolve
+from ..schedules._base import check_nested_params
 
 #: Parameters every sklr estimator has, with sklr's meaning.
 COMMON_CONSTRAINTS = {
@@ -609,6 +610,14 @@ class LRTunedMixin:
         return self.estimator_.predict(X)
 
 
+def _schedule_hint(name, value, sub):
+    """An object to pass instead of a schedule's name, where it has the parameter."""
+    if name != "schedule" or not isinstance(value, str) or value not in ALIASES:
+        return ""
+    resolved = resolve(value)
+    return f" such as {name}={resolved!r}" if sub.split("__")[0] in resolved.get_params() else ""
+
+
 class LRTunedBase(LRTunedMixin, BaseEstimator):
     """Base class of the named estimators."""
 
@@ -629,25 +638,7 @@ class LRTunedBase(LRTunedMixin, BaseEstimator):
         self : object
             The estimator.
         """
-        current = None
-        for key in params:
-            name, nested, sub = key.partition("__")
-            if not nested:
-                continue
-            if current is None:
-                current = self.get_params(deep=False)
-            value = params.get(name, current.get(name))
-            if name in current and not hasattr(value, "set_params"):
-                hint = ""
-                if name == "schedule" and isinstance(value, str) and value in ALIASES:
-                    resolved = resolve(value)
-                    if sub.split("__")[0] in resolved.get_params():
-                        hint = f" such as {name}={resolved!r}"
-                raise ValueError(
-                    f"Cannot set {key}: {name}={value!r} has no parameter {sub!r}. Pass "
-                    f"{name} as an object{hint}, then set {key} (a grid can list the "
-                    f"object: {{'{name}': [...], '{key}': [...]}})."
-                )
+        check_nested_params(self, params, _schedule_hint)
         return super().set_params(**params)
 
     def __sklearn_tags__(self):

@@ -6,6 +6,29 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 
+def check_nested_params(owner, params, hint=lambda name, value, sub: ""):
+    """Raise a clear error for ``name__sub`` where ``name``'s value has no parameters.
+
+    scikit-learn's ``set_params`` would fail with ``AttributeError: 'str'
+    object has no attribute 'set_params'`` (a schedule given by its name).
+    ``hint(name, value, sub)`` may suggest an object to pass instead.
+    """
+    current = None
+    for key in params:
+        name, nested, sub = key.partition("__")
+        if not nested:
+            continue
+        if current is None:
+            current = owner.get_params(deep=False)
+        value = params.get(name, current.get(name))
+        if name in current and not hasattr(value, "set_params"):
+            raise ValueError(
+                f"Cannot set {key}: {name}={value!r} has no parameter {sub!r}. Pass "
+                f"{name} as an object{hint(name, value, sub)}, then set {key} (a grid "
+                f"can list the object: {{'{name}': [...], '{key}': [...]}})."
+            )
+
+
 class Schedule(BaseEstimator):
     """Base class of all learning-rate schedules.
 
@@ -44,6 +67,25 @@ class Schedule(BaseEstimator):
         factor = np.broadcast_to(np.asarray(self._factor(t, horizon), dtype=float), t.shape)
         check_factors(factor, t, self)
         return float(factor) if factor.ndim == 0 else factor.copy()
+
+    def set_params(self, **params):
+        """Set the parameters, nested ones (``schedule__gamma``) of an object-valued one.
+
+        As :meth:`sklearn.base.BaseEstimator.set_params`, with a clear error
+        for a nested parameter of a value that has none.
+
+        Parameters
+        ----------
+        **params : dict
+            Schedule parameters.
+
+        Returns
+        -------
+        self : Schedule
+            The schedule.
+        """
+        check_nested_params(self, params)
+        return super().set_params(**params)
 
     def _check_params(self):
         """Validate what ``_parameter_constraints`` cannot express."""
