@@ -11,7 +11,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from .._adapters import adapter_class
+from .._adapters import AUTO_BATCH_SIZE, adapter_class
 from .._engine import NEGLIGIBLE_FACTOR, Engine, split_validation
 from ..finder import choose_lr
 from ..policies import ALIASES, Controller, parts_over_the_fit, policies_in, resolve
@@ -235,6 +235,17 @@ class LRTunedMixin:
         """The mini-batch asked for (an int or 'auto'), before it is checked against the data."""
         return self.batch_size
 
+    def _steps_per_epoch(self, n_rows):
+        """The schedule's steps in an epoch (a call of a stream) of ``n_rows``.
+
+        Not checked against the rows: a fit checks its ``batch_size`` itself
+        (``_batch_size``); a stream's call may hold fewer, one short step.
+        """
+        if self.step_every != "batch":
+            return 1
+        size = self._requested_batch_size()
+        return -(-n_rows // min(AUTO_BATCH_SIZE if size == "auto" else size, n_rows))
+
     def _check_streamable(self):
         """Raise if the settings need what no partial_fit call has: held-out rows.
 
@@ -367,22 +378,14 @@ class LRTunedMixin:
         self, X, y, classes, rng, lr, balanced_from=None, init=None, *, streaming=False
     ):
         n_samples = X.shape[0]
-        steps_per_epoch = 1
         batch_size = None
         if self.step_every == "batch":
-            requested = self._requested_batch_size()
-            if streaming and requested != "auto":
-                # A fit's batch_size must fit its rows; any call of a stream,
-                # the first as the later ones, may hold fewer: one short step.
-                batch_size = requested
-            else:
-                batch_size = self._batch_size(n_samples)
-            steps_per_epoch = -(-n_samples // batch_size)
-            if requested == "auto":
-                # Planned from these rows; each call of a stream then takes
-                # min(200, its rows), as scikit-learn's MLP does.
-                batch_size = "auto"
-        horizon = self.max_iter * steps_per_epoch
+            if not streaming:
+                self._batch_size(n_samples)  # a fit's batch_size must fit its rows
+            # Planned from these rows; with 'auto' each call of a stream then
+            # takes min(200, its rows), as scikit-learn's MLP does.
+            batch_size = self._requested_batch_size()
+        horizon = self.max_iter * self._steps_per_epoch(n_samples)
         schedule = resolve(self.schedule)
         controller = Controller(*self._checked_schedule(schedule, horizon))
         if balanced_from is None:

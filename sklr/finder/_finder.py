@@ -11,7 +11,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
-from .._adapters import AUTO_BATCH_SIZE, adapter_class
+from .._adapters import adapter_class
 from .._engine import DivergenceError, split_validation
 from .._warnings import warn_user
 from ..policies import resolve
@@ -451,7 +451,7 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None, race_rows=No
         rows = _cover_classes(rows, y_tr, classes)
     sw = None if sw_tr is None else sw_tr[rows]
     seed = int(rng.randint(np.iinfo(np.int32).max))
-    steps = _steps_per_epoch(est, X.shape[0])
+    steps = est._steps_per_epoch(X.shape[0])
     scores, failures = {}, []
     for lr in candidates:
         racer = _as_sklr(est).set_params(
@@ -539,16 +539,6 @@ def _updates_per_epoch(est, n_rows):
     return adapter_class(model).updates_per_epoch(n_rows, est._requested_batch_size())
 
 
-def _steps_per_epoch(est, n_rows):
-    """The schedule's steps in an epoch of ``n_rows`` (1 stepping per epoch)."""
-    if est.step_every != "batch":
-        return 1
-    # (The fit checks batch_size against its rows; a stream's calls may be shorter.)
-    size = est._requested_batch_size()
-    size = AUTO_BATCH_SIZE if size == "auto" else size
-    return -(-n_rows // min(size, n_rows))
-
-
 def _final_to_peak(est, n_rows=None):
     """The schedule's final factor over the fit relative to its peak, in [0, 1].
 
@@ -556,7 +546,7 @@ def _final_to_peak(est, n_rows=None):
     Over the fit's steps: ``max_iter`` epochs of ``n_rows`` (when stepping
     per batch; without ``n_rows``, of one step each).
     """
-    horizon = est.max_iter * (1 if n_rows is None else _steps_per_epoch(est, n_rows))
+    horizon = est.max_iter * (1 if n_rows is None else est._steps_per_epoch(n_rows))
     # Checked as a fit checks it: a schedule that cannot run over the fit says so.
     schedule, horizon = est._checked_schedule(resolve(est.schedule), horizon)
     plan = np.asarray(schedule(np.arange(horizon), horizon=horizon))
