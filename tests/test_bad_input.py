@@ -485,6 +485,22 @@ CASES = [
         kind="first_pf",
     ),
     case(
+        "partial_fit-continuous-classes",
+        sgd,
+        lambda est: est.partial_fit(X, Y, classes=[0, 1, 2, 2.5]),
+        ValueError,
+        r"classes must hold class labels.*continuous values \[0.0, 1.0, 2.0, 2.5\]",
+        kind="first_pf",
+    ),
+    case(
+        "partial_fit-continuous-classes-mlp",
+        mlp,
+        lambda est: est.partial_fit(X, Y, classes=[0, 1, 2, 2.5]),
+        ValueError,
+        r"classes must hold class labels.*continuous",
+        kind="first_pf",
+    ),
+    case(
         "early_stopping-with-partial_fit",
         lambda: sgd(early_stopping=True),
         lambda est: est.partial_fit(X, Y, classes=[0, 1, 2]),

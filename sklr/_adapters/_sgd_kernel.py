@@ -457,8 +457,8 @@ def allocate(est, X, y, classes=None, *, validated=False):
         All the classes, for a classifier.
     validated : bool, default=False
         Whether ``X`` is already a float64 or float32 ndarray or CSR matrix,
-        as ``partial_fit``'s validation makes it: then it is not validated
-        again.
+        as ``partial_fit``'s validation makes it, and numeric ``classes`` are
+        sorted distinct class labels: then neither is validated again.
     """
     if validated:
         X1, y1 = X[:1], y[:1]
@@ -483,7 +483,12 @@ def allocate(est, X, y, classes=None, *, validated=False):
                 f"class_weight={est.class_weight!r} needs the whole training set: "
                 "resolve it to a dict before allocating."
             )
-        _check_partial_fit_first_call(est, classes)
+        if validated and isinstance(classes, np.ndarray) and classes.dtype.kind in "biuf":
+            # Sorted distinct labels, checked as partial_fit's unique_labels
+            # checks them: it would return them unchanged.
+            est.classes_ = classes.copy()
+        else:
+            _check_partial_fit_first_call(est, classes)
         n_classes = est.classes_.shape[0]
         if n_classes < 2:
             raise ValueError(f"The number of classes has to be greater than one; got {n_classes}.")
