@@ -510,9 +510,11 @@ def test_radix_argsort_keeps_equal_keys_in_the_order_given():
     np.testing.assert_array_equal(_sgd._argsort_floats(keys), [3, 1, 4, 0, 2, 5])
 
 
-@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "csr"])
-@pytest.mark.parametrize("case", ["repeated rows", "overflowing projections"])
-def test_canonical_order_does_not_depend_on_the_order_given(case, sparse):
+@pytest.mark.parametrize("sparse", [False, "matrix", "array"], ids=["dense", "csr", "csr_array"])
+@pytest.mark.parametrize(
+    "case", ["repeated rows", "coinciding projections", "overflowing projections"]
+)
+def test_canonical_order_does_not_depend_on_the_order_given(case, sparse, monkeypatch):
     import scipy.sparse as sp
 
     rng = np.random.RandomState(0)
@@ -520,13 +522,17 @@ def test_canonical_order_does_not_depend_on_the_order_given(case, sparse):
     if case == "repeated rows":  # equal keys
         X = np.round(X, 1)
         X[100:110] = X[:10]
+    elif case == "coinciding projections":  # equal keys of distinct rows, and repeats
+        X = rng.randint(0, 3, (300, 4)).astype(float)
+        monkeypatch.setattr(_sgd, "_projection", lambda n: np.array([1.0, 1.0, 0.0, 0.0]))
     else:  # two keys of nan (inf - inf), which compare unequal
         X[200:202] = [[1.5e308, 0, 0, -1e308], [1.5e308, 1, 0, -1e308]]
     y = rng.randint(0, 3, 300)
     reversed_rows = np.arange(300)[::-1]
 
     def rows_in_canonical_order(rows):
-        data = sp.csr_matrix(X[rows]) if sparse else X[rows]
+        make = {"matrix": sp.csr_matrix, "array": sp.csr_array}.get(sparse, np.asarray)
+        data = make(X[rows])
         out, target, _ = _sgd.frequency_rows(data, y[rows], None, np.arange(3))
         return (out.toarray() if sparse else out), target
 

@@ -61,8 +61,8 @@ def test_the_package_imports_without_docstrings():
 def test_overhead_benchmark_runs(tmp_path):
     bench = load("overhead")
     rows = bench.measure(quick=True, repeats=1, epochs=2)
-    assert len(rows) == 10 and all(r["ratio"] > 0 for r in rows)
-    assert bench.to_markdown(rows).count("\n") == 12
+    assert len(rows) == 13 and all(r["ratio"] > 0 for r in rows)
+    assert bench.to_markdown(rows).count("\n") == 15
     floor = bench.kernel_call_floor(quick=True, repeats=1, epochs=2)
     assert [r["problems"] for r in floor] == [10, 1]
     assert all(r["per_fit_s"] > 0 and r["per_epoch_s"] > 0 for r in floor)

@@ -127,22 +127,59 @@ def _argsort_floats(key):
 def _canonical_order(X, y, sample_weight, classes):
     """An order of the rows that depends on their values only.
 
-    By a fixed projection of the row; where projections are equal (the same
-    row, or rarely another), by the row's values (dense data), its target
-    and its weight.
+    By a fixed projection of the row. Where projections are equal, by the
+    target and the weight: rows of equal projection are almost always the
+    same row given more than once, which are then interchangeable. Where
+    they are not (two distinct rows whose projections coincide), those rows
+    go by their values too. A projection that overflowed is no order: then
+    every row goes by its values.
     """
     projection = _projection(X.shape[1])
     # Row by row, so equal rows get bit-identical keys wherever they are.
     key = X @ projection if sp.issparse(X) else np.einsum("ij,j->i", X, projection)
     key = np.ascontiguousarray(key, dtype=np.float64)
-    order = _argsort_floats(key)
-    # Equal keys keep the order given, and non-finite ones (a projection
-    # that overflowed) are not ordered by value: then the values decide.
-    if np.any(key[order[1:]] == key[order[:-1]]) or not np.isfinite(key).all():
-        target = np.searchsorted(classes, y) if classes is not None else y
-        weight = np.zeros(1) if sample_weight is None else sample_weight
+    target = np.searchsorted(classes, y) if classes is not None else y
+    weight = np.zeros(1) if sample_weight is None else sample_weight
+    weight = np.broadcast_to(weight, key.shape)
+    if not np.isfinite(key).all():
         columns = () if sp.issparse(X) else tuple(X.T[::-1])
-        order = np.lexsort((np.broadcast_to(weight, key.shape), target, *columns, key))
+        return np.lexsort((weight, target, *columns, key))
+    order = _argsort_floats(key)
+    sorted_key = key[order]
+    new_group = np.empty(len(order), dtype=bool)
+    new_group[0] = True
+    np.not_equal(sorted_key[1:], sorted_key[:-1], out=new_group[1:])
+    if new_group.all():
+        return order
+    return _order_ties(X, target, weight, order, new_group)
+
+
+def _order_ties(X, target, weight, order, new_group):
+    """Order rows of equal keys canonically (``new_group``: where the keys in ``order`` change)."""
+    group = np.cumsum(new_group) - 1
+    starts = np.flatnonzero(new_group)
+    sizes = np.diff(np.append(starts, len(order)))
+    tied = np.flatnonzero(sizes[group] > 1)  # positions in order of rows that share a key
+    rows = order[tied]
+    # A group holds one row several times when each row equals the one before.
+    values = X[rows] if sp.issparse(X) else X.take(rows, axis=0)
+    if sp.issparse(X):
+        differs = np.asarray(abs(values[1:] - values[:-1]).sum(axis=1)).ravel() > 0
+    else:
+        differs = (values[1:] != values[:-1]).any(axis=1)
+    distinct = differs & ~new_group[tied[1:]]  # a group's first row starts afresh
+    by_group = group[tied]
+    within = np.lexsort((weight[rows], target[rows], by_group))
+    if distinct.any():
+        # Distinct rows whose projections coincide (rare, and few rows): their
+        # groups go by the rows' values too. Whole groups, so they keep their places.
+        sub = np.flatnonzero(np.isin(by_group, by_group[1:][distinct]))
+        values = X[rows[sub]]
+        values = values.toarray() if sp.issparse(values) else values
+        keys = (weight[rows[sub]], target[rows[sub]], *values.T[::-1], by_group[sub])
+        within[sub] = sub[np.lexsort(keys)]
+    order = order.copy()
+    order[tied] = rows[within]
     return order
 
 
