@@ -323,11 +323,24 @@ class Engine:
             X, y, sample_weight, probe, batches, n_steps, seed
         )
         score = None if validation is None else self.adapter.score(*validation)
+        policy_events = len(self.events)
         decision = self._consult_policies(n_steps, lrs, end_loss, score)
         if decision == "reject":
             self.adapter.restore(before)
             return decision
         self.lr_curve.extend(lrs.tolist())
+        # The schedule's restarts in these steps, before what the policies did after them.
+        self.events[policy_events:policy_events] = [
+            self._event_record(
+                "restart",
+                step=int(step),
+                epoch=self.n_iter,
+                lr_before=self.lr_curve[step - 1],
+                lr_after=self.lr_curve[step],
+                detail="the schedule starts a new cycle",
+            )
+            for step in self.controller.restarts(self.t, n_steps)
+        ]
         self.t += n_steps
         self.n_iter += 1
         self.loss_curve.append(loss)
@@ -538,21 +551,23 @@ class Engine:
         X = X[rows].copy() if isinstance(X, np.ndarray) else X[rows]
         return X, y[rows], None if sample_weight is None else sample_weight[rows]
 
-    def _event(
+    def _event(self, kind, **fields):
+        self.events.append(self._event_record(kind, **fields))
+
+    def _event_record(
         self, kind, *, step=None, epoch=None, lr_before=None, lr_after=None, metric=None, detail=""
     ):
+        """An entry of ``lr_events_``; by default at the current step, at the last rate."""
         last = self.lr_curve[-1] if self.lr_curve else None
-        self.events.append(
-            {
-                "step": self.t if step is None else step,
-                "epoch": self.n_iter if epoch is None else epoch,
-                "kind": kind,
-                "lr_before": last if lr_before is None else lr_before,
-                "lr_after": last if lr_after is None else lr_after,
-                "metric": None if metric is None else float(metric),
-                "detail": detail,
-            }
-        )
+        return {
+            "step": self.t if step is None else step,
+            "epoch": self.n_iter if epoch is None else epoch,
+            "kind": kind,
+            "lr_before": last if lr_before is None else lr_before,
+            "lr_after": last if lr_after is None else lr_after,
+            "metric": None if metric is None else float(metric),
+            "detail": detail,
+        }
 
     def _report(self, loss, score, seconds):
         if not self.verbose:

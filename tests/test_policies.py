@@ -645,9 +645,12 @@ def test_policy_composes_with_schedules(case):
     est = LRTunedSGDClassifier(lr=lr, schedule=schedule, max_iter=max_iter, random_state=0)
     est.fit(IRIS_X, IRIS_Y)
     cuts = [e["step"] for e in est.lr_events_ if e["kind"] == "plateau_reduce"]
-    assert [e["kind"] for e in est.lr_events_] == ["plateau_reduce"] * len(cuts)
-    assert any(start <= s < max_iter for s in cuts), "a cut must show in the curve"
+    restarts = [e["step"] for e in est.lr_events_ if e["kind"] == "restart"]
+    assert len(cuts) + len(restarts) == len(est.lr_events_)
+    # The base schedule's own restarts, and only those, are recorded besides the cuts.
     steps = np.arange(max_iter)
+    assert restarts == np.flatnonzero(base.restarts(steps, horizon=max_iter)).tolist()
+    assert any(start <= s < max_iter for s in cuts), "a cut must show in the curve"
     multiplier = np.array([0.5 ** sum(c <= s for c in cuts) for s in steps])
     multiplier = np.where(steps >= start, multiplier, 1.0)
     expected = sklr.simulate(base, max_iter, lr=lr) * multiplier
@@ -877,3 +880,69 @@ def test_a_stop_that_an_undo_overrides_is_asked_again(monkeypatch):
         ("adaptive_stop", 2),
     ]
     assert est.n_iter_ == 2
+
+
+# -- the schedule's warm restarts ------------------------------------------------
+
+
+def _restart_events(est):
+    return [e for e in est.lr_events_ if e["kind"] == "restart"]
+
+
+@pytest.mark.parametrize("make", [LRTunedSGDClassifier, LRTunedMLPClassifier])
+@pytest.mark.parametrize(
+    "step_every, steps_per_epoch", [("epoch", 1), ("batch", 5)], ids=["epoch", "batch"]
+)
+def test_warm_restarts_are_in_lr_events_at_the_steps_they_apply_from(
+    make, step_every, steps_per_epoch
+):
+    schedule = Warmup(CosineWarmRestarts(period=3, period_mult=1.5), warmup_steps=2)
+    kwargs = {"hidden_layer_sizes": (4,)} if make is LRTunedMLPClassifier else {}
+    batch = {"batch_size": 30} if step_every == "batch" else {}
+    est = make(
+        lr=0.01,
+        schedule=schedule,
+        max_iter=12,
+        step_every=step_every,
+        random_state=0,
+        **batch,
+        **kwargs,
+    ).fit(IRIS_X, IRIS_Y)
+    restarts = _restart_events(est)
+    expected = np.flatnonzero(schedule.restarts(np.arange(est.t_), horizon=est.t_))
+    assert len(expected) >= 2
+    assert [e["step"] for e in restarts] == expected.tolist()
+    for event in restarts:
+        step = event["step"]
+        assert event["lr_before"] == est.lr_curve_[step - 1] < event["lr_after"]
+        assert event["lr_after"] == est.lr_curve_[step]
+        assert event["epoch"] == step // steps_per_epoch  # epochs accepted by then
+        assert event["metric"] is None and event["detail"]
+
+
+def test_restarts_and_policy_changes_are_recorded_in_step_order():
+    schedule = ReduceOnPlateau(CosineWarmRestarts(period=2), patience=0, threshold=1.0)
+    est = LRTunedSGDClassifier(lr=0.1, schedule=schedule, max_iter=7, random_state=0)
+    est.fit(IRIS_X, IRIS_Y)
+    kinds = {e["kind"] for e in est.lr_events_}
+    assert kinds == {"restart", "plateau_reduce"}
+    steps = [e["step"] for e in est.lr_events_]
+    assert steps == sorted(steps)
+    assert [e["step"] for e in _restart_events(est)] == [2, 4, 6]
+
+
+def test_a_stream_records_the_restarts_of_the_fit_it_equals():
+    schedule = CosineWarmRestarts(period=2)
+    est = LRTunedSGDClassifier(lr=0.01, schedule=schedule, max_iter=6, random_state=0)
+    fitted = clone(est).fit(IRIS_X, IRIS_Y)
+    for call in range(6):
+        est.partial_fit(IRIS_X, IRIS_Y, classes=np.unique(IRIS_Y) if call == 0 else None)
+    np.testing.assert_array_equal(est.lr_curve_, fitted.lr_curve_)
+    assert [e["step"] for e in _restart_events(est)] == [2, 4]
+    assert _restart_events(est) == _restart_events(fitted)
+
+
+def test_schedules_without_cycles_record_no_restart():
+    for schedule in ["constant", "cosine", "onecycle", "cyclic", "step"]:
+        est = LRTunedSGDClassifier(schedule=schedule, max_iter=8, random_state=0)
+        assert not _restart_events(est.fit(IRIS_X, IRIS_Y)), schedule

@@ -528,6 +528,57 @@ def test_restarts_matches_keras_cosine_decay_restarts(period, period_mult, min_f
     assert_close(scalar_values(sched, t), keras)
 
 
+@pytest.mark.parametrize("period, period_mult", [(3, 1.0), (3, 2.0), (2, 1.5), (4, 1.3), (1, 1.0)])
+def test_warm_restarts_are_the_first_steps_of_the_later_cycles(period, period_mult):
+    # Cycle i starts at period * (1 + mult + ... + mult**(i-1)); the restart is
+    # the first whole step at or after it.
+    starts, length, begin = [], float(period), float(period)
+    while begin < 200:
+        starts.append(math.ceil(begin - 1e-9))
+        length *= period_mult
+        begin += length
+    t = np.arange(200)
+    restarts = CosineWarmRestarts(period=period, period_mult=period_mult).restarts(t)
+    np.testing.assert_array_equal(np.flatnonzero(restarts), starts)
+    # The factor jumps up exactly there.
+    factors = CosineWarmRestarts(period=period, period_mult=period_mult)(t)
+    if period > 1:
+        np.testing.assert_array_equal(np.flatnonzero(np.diff(factors) > 0) + 1, starts)
+
+
+def test_restarts_of_composites_are_those_of_their_parts_where_they_run():
+    sgdr = CosineWarmRestarts(period=3)
+    t = np.arange(12)
+    assert np.flatnonzero(Warmup(sgdr, warmup_steps=2).restarts(t, horizon=12)).tolist() == [
+        5,
+        8,
+        11,
+    ]
+    seq = Sequential([CosineDecay(), sgdr], boundaries=[4])
+    assert np.flatnonzero(seq.restarts(t, horizon=12)).tolist() == [7, 10]
+    product = Product([sgdr, CosineWarmRestarts(period=4)])
+    assert np.flatnonzero(product.restarts(t)).tolist() == [3, 4, 6, 8, 9]
+    assert np.flatnonzero(sklr.policies.ReduceOnPlateau(sgdr).restarts(t)).tolist() == [3, 6, 9]
+    assert sgdr.restarts(3) is True and sgdr.restarts(4) is False
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        Constant(),
+        StepDecay(),
+        CosineDecay(),
+        Cyclic(step_size_up=2),
+        OneCycle(),
+        WarmupStableDecay(),
+        PiecewiseConstant(boundaries=[3], factors=[1.0, 2.0]),
+    ],
+    ids=lambda s: type(s).__name__,
+)
+def test_schedules_without_cycles_never_restart(schedule):
+    assert not schedule.restarts(np.arange(30), horizon=30).any()
+
+
 def test_restarts_decay_literal():
     # period 2, decay 0.5: cycle i starts at 2i with factor 0.5**i, mid-cycle half
     sched = CosineWarmRestarts(period=2, period_mult=1.0, decay=0.5)

@@ -272,8 +272,9 @@ _ATTRIBUTES_DOC = """
         Steps taken.
     lr_events_ : list of dict
         Decisions other than a plain step (rollbacks and the edge shrinks
-        after them, policy changes, early stop, restoring the best epoch),
-        each with ``step``, ``epoch``, ``kind``, ``lr_before``, ``lr_after``,
+        after them, policy changes, the schedule's warm restarts, early
+        stop, restoring the best epoch), in the order of their steps, each
+        with ``step``, ``epoch``, ``kind``, ``lr_before``, ``lr_after``,
         ``metric`` and ``detail``. ``step`` is the step the new rate applies
         from; ``epoch`` counts the epochs accepted by then (a rollback or an
         undone epoch during epoch ``k`` says ``k - 1``, a decision after

@@ -88,6 +88,7 @@ class Controller:
         self.states = []
         self.live = bind(schedule, self.states)
         self.plan = None if self.states else self._evaluate(0, horizon)
+        self.restart_plan = None if self.states else self._restarts(0, horizon)
 
     @property
     def may_reject(self):
@@ -98,6 +99,18 @@ class Controller:
         if self.plan is not None and start + n <= self.horizon:
             return self.plan[start : start + n]
         return self._evaluate(start, n)
+
+    def restarts(self, start, n):
+        """The steps among ``start .. start + n - 1`` at which the schedule restarts a cycle."""
+        if self.restart_plan is not None and start + n <= self.horizon:
+            low, high = np.searchsorted(self.restart_plan, [start, start + n])
+            return self.restart_plan[low:high]
+        return self._restarts(start, n)
+
+    def _restarts(self, start, n):
+        find = getattr(self.live, "restarts", None)  # any callable may be a schedule
+        steps = np.arange(start, start + n)
+        return steps[find(steps, horizon=self.horizon)] if find else steps[:0]
 
     def _evaluate(self, start, n):
         steps = np.arange(start, start + n)

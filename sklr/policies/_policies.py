@@ -47,6 +47,9 @@ class Policy(Schedule):
         # Without feedback a policy is its base schedule.
         return self.schedule(t, horizon=horizon)
 
+    def _restarts(self, t, horizon):
+        return self.schedule.restarts(t, horizon=horizon)
+
     def bind(self, base):
         """A fresh live state for one fit, multiplying ``base`` (already bound)."""
         return self._live_class(self, base)
@@ -75,6 +78,9 @@ class LiveState(Schedule):
 
     def _factor(self, t, horizon):
         return self.base(t, horizon=horizon) * self.scale
+
+    def _restarts(self, t, horizon):
+        return self.base.restarts(t, horizon=horizon)
 
     def new_data(self, metrics):
         """A ``partial_fit`` stream brings a new chunk; ``metrics`` are at the current weights.

@@ -68,6 +68,40 @@ class Schedule(BaseEstimator):
         check_factors(factor, t, self)
         return float(factor) if factor.ndim == 0 else factor.copy()
 
+    def restarts(self, step, horizon: int | None = None):
+        """Whether a new cycle of the schedule starts at ``step`` (a warm restart).
+
+        A restart is where a cyclic schedule jumps back to the top of its
+        next cycle, as :class:`~sklr.schedules.CosineWarmRestarts` does;
+        estimators record each one they train through in ``lr_events_``.
+        Schedules without cycles never restart; a composite restarts where
+        the schedules inside it do, at the steps where they run.
+
+        Parameters
+        ----------
+        step : int or array-like of int
+            Step count(s), starting at 0. Must be non-negative.
+        horizon : int or None, default=None
+            Number of steps the fit will take, as for calling the schedule.
+
+        Returns
+        -------
+        restart : bool or ndarray of bool
+            A bool for a scalar ``step``, else an array of ``step``'s shape.
+
+        Examples
+        --------
+        >>> from sklr.schedules import CosineWarmRestarts
+        >>> CosineWarmRestarts(period=3).restarts(range(8))
+        array([False, False, False,  True, False, False,  True, False])
+        """
+        self._validate_params()
+        self._check_params()
+        t = _check_steps(step)
+        horizon = _check_horizon(horizon)
+        restart = np.broadcast_to(np.asarray(self._restarts(t, horizon), dtype=bool), t.shape)
+        return bool(restart) if restart.ndim == 0 else restart.copy()
+
     def set_params(self, **params):
         """Set the parameters, nested ones (``schedule__gamma``) of an object-valued one.
 
@@ -92,6 +126,10 @@ class Schedule(BaseEstimator):
 
     def _factor(self, t, horizon):  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def _restarts(self, t, horizon):
+        """Where a new cycle starts among the steps ``t``: nowhere, unless overridden."""
+        return np.zeros(t.shape, dtype=bool)
 
     def _horizon(self, horizon):
         """The horizon this schedule plans over: ``total_steps`` or the fit's."""

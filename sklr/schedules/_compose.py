@@ -66,15 +66,21 @@ class Sequential(Schedule):
             )
 
     def _factor(self, t, horizon):
+        return self._by_piece(t, horizon, lambda s: s, np.empty_like(t))
+
+    def _restarts(self, t, horizon):
+        return self._by_piece(t, horizon, lambda s: s.restarts, np.zeros(t.shape, dtype=bool))
+
+    def _by_piece(self, t, horizon, method, out):
+        """Fill ``out`` with ``method(schedule)(local steps, horizon=...)`` piece by piece."""
         starts = [0, *self.boundaries]
         ends = [*self.boundaries, horizon]
         piece = np.searchsorted(np.asarray(self.boundaries), t, side="right")
-        out = np.empty_like(t)
         for i, (schedule, begin, end) in enumerate(zip(self.schedules, starts, ends, strict=True)):
             here = piece == i
             if i < len(self.schedules) - 1 or np.any(here):
                 sub_horizon = None if end is None else max(1, end - begin)
-                out[here] = schedule(t[here] - begin, horizon=sub_horizon)
+                out[here] = method(schedule)(t[here] - begin, horizon=sub_horizon)
         return out
 
 
@@ -111,6 +117,12 @@ class Product(Schedule):
         out = np.ones_like(t)
         for schedule in self.schedules:
             out *= schedule(t, horizon=horizon)
+        return out
+
+    def _restarts(self, t, horizon):
+        out = np.zeros(t.shape, dtype=bool)
+        for schedule in self.schedules:
+            out |= schedule.restarts(t, horizon=horizon)
         return out
 
 
@@ -176,14 +188,20 @@ class Warmup(Schedule):
         check_child("schedule", self.schedule)
 
     def _factor(self, t, horizon):
+        return self._as_sequence(horizon)._factor(t, horizon)
+
+    def _restarts(self, t, horizon):
+        return self._as_sequence(horizon)._restarts(t, horizon)
+
+    def _as_sequence(self, horizon):
+        """The ramp, then the schedule."""
         W = self.warmup_steps
         if horizon is not None and W >= horizon:
             raise ValueError(
                 f"warmup_steps ({W}) must be smaller than the horizon "
                 f"({horizon} steps); lower warmup_steps or train for more steps."
             )
-        ramp = _Ramp(self.start_factor, self.mode, W)
-        return Sequential([ramp, self.schedule], [W])._factor(t, horizon)
+        return Sequential([_Ramp(self.start_factor, self.mode, W), self.schedule], [W])
 
 
 class _Ramp(Schedule):

@@ -394,6 +394,11 @@ class CosineWarmRestarts(Schedule):
         m = self.min_factor
         return m + (1.0 - m) * self.decay**i * _cosine((t - begin) / length)
 
+    def _restarts(self, t, horizon):
+        # The first step of each cycle after the first (a cycle may start
+        # between two steps when period_mult is not an integer).
+        return (t > 0) & (self._cycle(t)[0] > self._cycle(np.maximum(t - 1.0, 0.0))[0])
+
 
 class Cyclic(Schedule):
     r"""Cyclical learning rate between ``min_factor`` and 1 (Smith, 2017).
