@@ -29,6 +29,12 @@ import sklr
 from sklr import LRTunedMLPClassifier, LRTunedSGDClassifier, LRTunedSGDRegressor
 from sklr.schedules import PiecewiseConstant
 
+# Fits at diverging rates may end far worse than they started and say so;
+# the tests here judge the rollbacks, not that warning (tested in test_estimators).
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Training ended at a training objective:sklearn.exceptions.ConvergenceWarning"
+)
+
 
 def _load_benchmark():
     """The measurement's own data preparation (benchmarks/divergence.py)."""

@@ -1259,6 +1259,9 @@ def test_a_restart_from_trained_weights_is_not_taken_for_divergence(loss, lr, da
     assert not np.allclose(again.coef_, from_zero.coef_)
 
 
+@pytest.mark.filterwarnings(
+    "ignore:Training ended at a training objective:sklearn.exceptions.ConvergenceWarning"
+)  # a rate chosen to diverge
 def test_a_first_epoch_rollback_restarts_from_coef_init():
     """A rollback of the first epoch brings back the starting weights, not zeros."""
     rng = np.random.RandomState(0)
