@@ -107,7 +107,24 @@ _PARTS = ("adapter", "controller", "rng")
 
 
 class DivergenceError(ValueError):
-    """Training diverged and rolling back could not save it."""
+    """Training diverged and rolling back could not save it.
+
+    Raised by ``fit`` and ``partial_fit`` with ``on_divergence='raise'`` at
+    the first diverging step, or with ``'rollback'`` when no rate down to
+    ``MIN_SHRINK`` of the schedule's trains. A ``ValueError``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklr import DivergenceError, LRTunedSGDRegressor
+    >>> X = np.arange(20.0).reshape(-1, 1) * 100  # unscaled
+    >>> y = 3 * X.ravel()
+    >>> try:
+    ...     LRTunedSGDRegressor(lr=10.0, on_divergence="raise").fit(X, y)
+    ... except DivergenceError as exc:
+    ...     print(str(exc)[:38])
+    Training diverged at step 0 (epoch 1):
+    """
 
 
 class Engine:

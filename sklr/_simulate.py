@@ -33,6 +33,7 @@ def simulate(schedule, n_steps: int, lr: float = 1.0) -> np.ndarray:
     Returns
     -------
     lrs : ndarray of shape (n_steps,)
+        The learning rate of each step, ``lr`` times the schedule's factor.
 
     Examples
     --------

@@ -614,6 +614,7 @@ class LRTunedMixin:
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predicted class labels (classifiers) or values (regressors).
         """
         X = self._predict_input(X)
         return self.estimator_.predict(X)

@@ -1,6 +1,8 @@
 """The public estimators: scikit-learn's SGD and MLP models under an LR schedule."""
 
-from numbers import Integral
+import inspect
+import textwrap
+from numbers import Integral, Real
 
 from sklearn.base import ClassifierMixin, RegressorMixin, clone
 from sklearn.linear_model import SGDClassifier, SGDRegressor
@@ -19,6 +21,50 @@ _BATCH_SIZE = [Interval(Integral, 1, None, closed="left")]
 
 def _model_constraints(model_class, names):
     return {k: v for k, v in model_class._parameter_constraints.items() if k in names}
+
+
+def _type_of(constraints):
+    """A numpydoc type for a parameter, from its ``_parameter_constraints``."""
+    kinds = []
+    for constraint in constraints:
+        if isinstance(constraint, StrOptions):
+            options = sorted(constraint.options - getattr(constraint, "deprecated", set()))
+            kind = "{" + ", ".join(repr(option) for option in options) + "}"
+        elif isinstance(constraint, Interval):
+            kind = "int" if constraint.type is Integral else "float"
+        elif constraint is None:
+            continue  # said last
+        elif isinstance(constraint, type):
+            kind = {Integral: "int", Real: "float"}.get(constraint, constraint.__name__)
+        else:
+            kind = {"boolean": "bool"}.get(constraint, str(constraint))
+        if kind not in kinds:
+            kinds.append(kind)
+    if None in constraints:
+        kinds.append("None")
+    return kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " or " + kinds[-1]
+
+
+def _document_model_params(cls, model_class, notes=None):
+    """Fill ``{model_params}`` in ``cls``'s docstring: one entry per wrapped parameter.
+
+    Type from the estimator's constraints, default from its signature, in
+    signature order; ``notes`` adds to (or, for a key ending in ``'!'``,
+    replaces) an entry's "As in" description.
+    """
+    if cls.__doc__ is None:  # python -OO
+        return
+    notes = notes or {}
+    model = f":class:`~{model_class.__module__.rsplit('._', 1)[0]}.{model_class.__name__}`"
+    entries = []
+    for name, param in inspect.signature(cls).parameters.items():
+        if name not in cls._model_params:
+            continue
+        kind = _type_of(cls._parameter_constraints[name])
+        text = notes.get(f"{name}!") or f"As in {model}.{notes.get(name, '')}"
+        entries.append(f"    {name} : {kind}, default={param.default!r}\n")
+        entries.append(textwrap.indent(textwrap.fill(text, 70), " " * 8) + "\n")
+    cls.__doc__ = cls.__doc__.replace("    {model_params}\n", "".join(entries))
 
 
 def _check_batch_size(batch_size, n_samples):
@@ -199,9 +245,9 @@ _SGD_DOC_COMMON = """
     tol : float or None, default=1e-3
         Improvement of the validation score that counts, with early stopping;
         None: no epoch counts as stale, so early stopping never ends the fit
-        (it still restores the best epoch with ``restore_best``). (Unlike
+        (it still restores the best epoch with ``restore_best``). Unlike
         scikit-learn's SGD, training never stops silently on the training
-        loss: the schedule is a plan over ``max_iter`` epochs.)
+        loss: the schedule is a plan over ``max_iter`` epochs.
     restore_best : bool, default=True
         With early stopping, end with the weights of the best validation
         epoch.
@@ -303,13 +349,7 @@ class LRTunedSGDClassifier(ClassifierMixin, _FlatSGD):
 
     Parameters
     ----------
-    loss, penalty, alpha, l1_ratio, fit_intercept, epsilon, n_jobs, class_weight, average
-        As in :class:`~sklearn.linear_model.SGDClassifier`.
-        ``class_weight='balanced'`` is computed once from the training data.
-        With ``penalty='l1'`` or ``'elasticnet'`` the model is less sparse
-        than ``SGDClassifier.fit``'s: the compiled loop's record of the L1
-        penalty owed to each weight starts afresh at every step, as at every
-        ``partial_fit`` call (see the README's differences)."""
+    {model_params}"""
         + _SGD_DOC_COMMON
         + """
     Attributes
@@ -405,16 +445,36 @@ class LRTunedSGDClassifier(ClassifierMixin, _FlatSGD):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data of this call.
         y : array-like of shape (n_samples,)
+            Targets of this call.
         classes : array-like of shape (n_classes,), default=None
             All the classes of the stream; required on the first call.
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples.
 
         Returns
         -------
         self : object
+            The estimator, trained one epoch (or its batches) further.
         """
         return self._partial_fit(X, y, sample_weight, classes)
+
+
+_SGD_L1_NOTE = (
+    " With ``penalty='l1'`` or ``'elasticnet'`` the model is less sparse than"
+    " ``{model}.fit``'s: the compiled loop's record of the L1 penalty owed to each"
+    " weight starts afresh at every step, as at every ``partial_fit`` call (see the"
+    " README's differences)."
+)
+_document_model_params(
+    LRTunedSGDClassifier,
+    SGDClassifier,
+    {
+        "penalty": _SGD_L1_NOTE.format(model="SGDClassifier"),
+        "class_weight": " ``'balanced'`` is computed once from the training data.",
+    },
+)
 
 
 class LRTunedSGDRegressor(RegressorMixin, _FlatSGD):
@@ -428,12 +488,7 @@ class LRTunedSGDRegressor(RegressorMixin, _FlatSGD):
 
     Parameters
     ----------
-    loss, penalty, alpha, l1_ratio, fit_intercept, epsilon, average
-        As in :class:`~sklearn.linear_model.SGDRegressor`. With
-        ``penalty='l1'`` or ``'elasticnet'`` the model is less sparse than
-        ``SGDRegressor.fit``'s: the compiled loop's record of the L1 penalty
-        owed to each weight starts afresh at every step, as at every
-        ``partial_fit`` call (see the README's differences)."""
+    {model_params}"""
         + _SGD_DOC_COMMON
         + """
     Attributes
@@ -515,14 +570,25 @@ class LRTunedSGDRegressor(RegressorMixin, _FlatSGD):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data of this call.
         y : array-like of shape (n_samples,)
+            Targets of this call.
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples.
 
         Returns
         -------
         self : object
+            The estimator, trained one epoch (or its batches) further.
         """
         return self._partial_fit(X, y, sample_weight)
+
+
+_document_model_params(
+    LRTunedSGDRegressor,
+    SGDRegressor,
+    {"penalty": _SGD_L1_NOTE.format(model="SGDRegressor")},
+)
 
 
 _MLP_SHARED = (
@@ -610,10 +676,7 @@ class LRTunedMLPClassifier(ClassifierMixin, _FlatMLP):
 
     Parameters
     ----------
-    hidden_layer_sizes, activation, alpha, momentum, nesterovs_momentum, beta_1, beta_2, epsilon
-        As in :class:`~sklearn.neural_network.MLPClassifier`.
-    solver : {'adam', 'sgd'}, default='adam'
-        The stochastic optimizer."""
+    {model_params}"""
         + _MLP_DOC_COMMON
         + """
     Attributes
@@ -695,16 +758,24 @@ class LRTunedMLPClassifier(ClassifierMixin, _FlatMLP):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data of this call.
         y : array-like of shape (n_samples,)
+            Targets of this call.
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples.
         classes : array-like of shape (n_classes,), default=None
             All the classes of the stream; required on the first call.
 
         Returns
         -------
         self : object
+            The estimator, trained one epoch (or its batches) further.
         """
         return self._partial_fit(X, y, sample_weight, classes)
+
+
+_SOLVER_NOTE = {"solver!": "The stochastic optimizer (L-BFGS takes no learning rate)."}
+_document_model_params(LRTunedMLPClassifier, MLPClassifier, _SOLVER_NOTE)
 
 
 class LRTunedMLPRegressor(RegressorMixin, _FlatMLP):
@@ -716,11 +787,7 @@ class LRTunedMLPRegressor(RegressorMixin, _FlatMLP):
 
     Parameters
     ----------
-    loss, hidden_layer_sizes, activation, alpha, momentum, nesterovs_momentum, beta_1, beta_2
-    epsilon
-        As in :class:`~sklearn.neural_network.MLPRegressor`.
-    solver : {'adam', 'sgd'}, default='adam'
-        The stochastic optimizer."""
+    {model_params}"""
         + _MLP_DOC_COMMON
         + """
     Attributes
@@ -811,12 +878,16 @@ class LRTunedMLPRegressor(RegressorMixin, _FlatMLP):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data of this call.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets of this call.
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples.
 
         Returns
         -------
         self : object
+            The estimator, trained one epoch (or its batches) further.
         """
         return self._partial_fit(X, y, sample_weight)
 
@@ -853,6 +924,9 @@ def without_replaced_settings(model):
     model = clone(model)
     defaults = type(model)().get_params()
     return model.set_params(**{k: defaults[k] for k in REPLACED if k in defaults})
+
+
+_document_model_params(LRTunedMLPRegressor, MLPRegressor, _SOLVER_NOTE)
 
 
 class LRTuned(_Delegating, LRTunedBase):
@@ -1060,8 +1134,11 @@ class LRTuned(_Delegating, LRTunedBase):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data of this call.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets of this call.
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples.
         classes : array-like of shape (n_classes,), default=None
             For classifiers: all the classes of the stream; required on the
             first call.
@@ -1069,6 +1146,7 @@ class LRTuned(_Delegating, LRTunedBase):
         Returns
         -------
         self : object
+            The estimator, trained one epoch (or its batches) further.
         """
         return self._partial_fit(X, y, sample_weight, classes)
 
@@ -1078,12 +1156,16 @@ class LRTuned(_Delegating, LRTunedBase):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test samples.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True targets of ``X``.
         sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples.
 
         Returns
         -------
         score : float
+            Accuracy (classifiers) or R^2 (regressors) of ``predict(X)``.
         """
         X = self._predict_input(X)
         return self.estimator_.score(X, y, sample_weight=sample_weight)

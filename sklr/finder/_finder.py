@@ -44,9 +44,11 @@ RACE_HOLDOUT = 0.2
 
 @dataclass
 class LRFinderResult:
-    """What an LR range test found.
+    """What an LR range test found, as returned by :func:`lr_find`.
 
-    Attributes
+    Each parameter is kept as the attribute of its name.
+
+    Parameters
     ----------
     lrs : ndarray
         The learning rate of each step taken (exponentially spaced).
@@ -66,6 +68,17 @@ class LRFinderResult:
         With ``lr='auto'``: the rate chosen for the schedule in use.
     race : dict
         With ``lr='auto'``: each candidate rate and its held-out score.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklr import LRTunedSGDClassifier, lr_find
+    >>> X, y = load_iris(return_X_y=True)
+    >>> result = lr_find(LRTunedSGDClassifier(), X, y, num=30, random_state=0)
+    >>> sorted(result.suggestions)
+    ['edge', 'minimum', 'steepest', 'valley']
+    >>> result.suggestion == result.suggestions["edge"]
+    True
     """
 
     lrs: np.ndarray
@@ -87,7 +100,7 @@ VALLEY_TOLERANCE = 0.003
 
 
 def valley(lrs, losses):
-    """fastai's 'valley': halfway down the longest decreasing run of the loss.
+    """Suggest the rate halfway down the longest fall of the loss (fastai's 'valley').
 
     The longest (not necessarily contiguous) decreasing subsequence of the
     losses is found; the suggestion lies at ``start + s + s // 2`` with
@@ -97,6 +110,27 @@ def valley(lrs, losses):
     creeps down from the very first, tiny rates; without the tolerance that
     creep makes the whole sweep one valley and moves the suggestion about a
     decade too low.
+
+    Parameters
+    ----------
+    lrs : array-like of shape (n_steps,)
+        The rates of the sweep, increasing.
+    losses : array-like of shape (n_steps,)
+        The smoothed loss before the step at each rate.
+
+    Returns
+    -------
+    lr : float
+        The suggested rate.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklr.finder import valley
+    >>> lrs = np.logspace(-4, 0, 9)
+    >>> losses = [1.0, 0.99, 0.95, 0.8, 0.5, 0.3, 0.25, 0.6, 3.0]
+    >>> round(valley(lrs, losses), 6)
+    0.001
     """
     losses = np.asarray(losses, dtype=float)
     eps = VALLEY_TOLERANCE * (losses.max() - losses.min())
@@ -122,7 +156,7 @@ EDGE_FACTOR = 50.0
 
 
 def edge(lrs, losses):
-    """A fixed factor (``EDGE_FACTOR``) below the rate at the lowest loss.
+    """Suggest a rate a fixed factor (``EDGE_FACTOR``) below the one at the lowest loss.
 
     The lowest smoothed loss marks the edge of the useful rates: above it
     the steps are unstable (the log loss of a linear model, whose gradients
@@ -141,18 +175,83 @@ def edge(lrs, losses):
     for linear models trained by per-sample SGD (see ``EDGE_FACTOR``); a
     network trained with Adam for a few epochs takes few more steps than the
     sweep and its best rate lies nearer the edge.
+
+    Parameters
+    ----------
+    lrs : array-like of shape (n_steps,)
+        The rates of the sweep, increasing.
+    losses : array-like of shape (n_steps,)
+        The smoothed loss before the step at each rate.
+
+    Returns
+    -------
+    lr : float
+        The suggested rate.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklr.finder import edge
+    >>> lrs = np.logspace(-4, 0, 9)
+    >>> losses = [1.0, 0.99, 0.95, 0.8, 0.5, 0.3, 0.25, 0.6, 3.0]
+    >>> round(edge(lrs, losses), 6)
+    0.002
     """
     return _rate_at_lowest_loss(lrs, losses) / EDGE_FACTOR
 
 
 def steepest(lrs, losses):
-    """fastai's 'steep': where the loss falls fastest per unit of log-rate."""
+    """Suggest where the loss falls fastest per unit of log-rate (fastai's 'steep').
+
+    Parameters
+    ----------
+    lrs : array-like of shape (n_steps,)
+        The rates of the sweep, increasing.
+    losses : array-like of shape (n_steps,)
+        The smoothed loss before the step at each rate.
+
+    Returns
+    -------
+    lr : float
+        The suggested rate.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklr.finder import steepest
+    >>> lrs = np.logspace(-4, 0, 9)
+    >>> losses = [1.0, 0.99, 0.95, 0.8, 0.5, 0.3, 0.25, 0.6, 3.0]
+    >>> round(steepest(lrs, losses), 6)
+    0.003162
+    """
     slopes = np.diff(losses) / np.diff(np.log(lrs))
     return float(lrs[int(np.argmin(slopes))])
 
 
 def minimum(lrs, losses):
-    """fastai's 'minimum': a tenth of the rate at the lowest loss."""
+    """Suggest a tenth of the rate at the lowest loss (fastai's 'minimum').
+
+    Parameters
+    ----------
+    lrs : array-like of shape (n_steps,)
+        The rates of the sweep, increasing.
+    losses : array-like of shape (n_steps,)
+        The smoothed loss before the step at each rate.
+
+    Returns
+    -------
+    lr : float
+        The suggested rate.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklr.finder import minimum
+    >>> lrs = np.logspace(-4, 0, 9)
+    >>> losses = [1.0, 0.99, 0.95, 0.8, 0.5, 0.3, 0.25, 0.6, 3.0]
+    >>> round(minimum(lrs, losses), 6)
+    0.01
+    """
     return _rate_at_lowest_loss(lrs, losses) / 10.0
 
 
@@ -204,7 +303,9 @@ def lr_find(
     estimator : sklr estimator or SGD/MLP scikit-learn model
         What to test; its own ``lr`` and ``schedule`` are ignored.
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Training data.
     y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Targets.
     start, end : float, default=1e-6, 10.0
         First and last rate of the sweep.
     num : int, default=100
@@ -212,6 +313,7 @@ def lr_find(
     method : {'edge', 'valley', 'steepest', 'minimum'}, default='edge'
         Which suggestion to return as ``suggestion``.
     sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights of the samples.
     random_state : int, RandomState instance or None, default=None
         Drives the row order, the subsample and the model's initialisation;
         None: the estimator's own ``random_state``.
@@ -222,6 +324,7 @@ def lr_find(
     Returns
     -------
     result : LRFinderResult
+        The sweep's rates and losses and the suggestions of every method.
 
     Notes
     -----
@@ -394,7 +497,7 @@ def _as_sklr(estimator):
 
 
 def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None, race_rows=None):
-    """The rate behind ``lr='auto'``: a range test, then a race under the schedule.
+    """Choose the rate of ``lr='auto'``: a range test, then a race under the schedule.
 
     1. The range test (:func:`lr_find`, 'edge') on the training data.
     2. A race: each candidate ``suggestion * m`` for ``m`` in
@@ -428,6 +531,44 @@ def choose_lr(est, X, y, sample_weight, classes, rng, *, init=None, race_rows=No
     race splits and trains on: with the SGD models' sample weights as
     repeated rows, those before the repetition, so that no held-out row is
     a copy of a training row (each racer repeats its own rows).
+
+    Parameters
+    ----------
+    est : sklr estimator
+        The estimator being fitted with ``lr='auto'``; it is not modified.
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        The validated rows the fit trains on.
+    y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        Their targets.
+    sample_weight : ndarray of shape (n_samples,) or None
+        Their weights.
+    classes : ndarray or None
+        The classes of a classifier's fit.
+    rng : RandomState
+        The fit's random state; the range test and the race draw from it.
+    init : tuple of (coef, intercept), default=None
+        Checked starting weights of an SGD model, or None.
+    race_rows : tuple of (X, y, sample_weight), default=None
+        The rows the race splits and trains on; None: ``X, y, sample_weight``.
+
+    Returns
+    -------
+    result : LRFinderResult
+        The range test, with ``lr`` (the chosen rate) and ``race`` filled in.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.preprocessing import scale
+    >>> from sklr import LRTunedSGDClassifier
+    >>> from sklr.finder import choose_lr
+    >>> X, y = load_iris(return_X_y=True)
+    >>> est = LRTunedSGDClassifier(max_iter=5)
+    >>> rng = np.random.RandomState(0)
+    >>> result = choose_lr(est, scale(X), y, None, np.unique(y), rng)
+    >>> len(result.race), result.lr > 0
+    (4, True)
     """
     result = sweep(
         est, X, y, sample_weight, classes, rng, start=1e-6, end=10.0, num=100, init=init
@@ -554,7 +695,7 @@ def _final_to_peak(est, n_rows=None):
 
 
 def race_multipliers(est, n_rows=None):
-    """The multipliers of the range test's suggestion that race for ``est``'s schedule.
+    """Give the multipliers of the range test's suggestion that race for ``est``'s schedule.
 
     Those of ``RACE_MULTIPLIERS`` up to the one nearest (on a log scale)
     to ``10 ** (2 - r)``, with ``r`` the schedule's final factor relative to
@@ -564,8 +705,28 @@ def race_multipliers(est, n_rows=None):
     updates, and a
     few large steps do well in so short a run: without the cap, a constant
     rate 30-100x the suggestion could win the race and be too high for the
-    fit (on MLP regressors, ``benchmarks/lr_auto.py``). ``n_rows``: the
-    fit's rows, which set its steps when stepping per batch.
+    fit (on MLP regressors, ``benchmarks/lr_auto.py``).
+
+    Parameters
+    ----------
+    est : sklr estimator
+        Its schedule, ``max_iter`` and stepping decide the final factor.
+    n_rows : int, default=None
+        The fit's rows, which set its steps when stepping per batch.
+
+    Returns
+    -------
+    multipliers : tuple of float
+        The multipliers, increasing.
+
+    Examples
+    --------
+    >>> from sklr import LRTunedSGDClassifier
+    >>> from sklr.finder import race_multipliers
+    >>> race_multipliers(LRTunedSGDClassifier(schedule="constant"))
+    (0.3, 1.0, 3.0, 10.0)
+    >>> race_multipliers(LRTunedSGDClassifier(schedule="cosine"))
+    (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
     """
     top = 2.0 - _final_to_peak(est, n_rows)  # log10 of the highest multiplier
     highest = min(RACE_MULTIPLIERS, key=lambda m: abs(np.log10(m) - top))

@@ -36,6 +36,17 @@ class Policy(Schedule):
 
     Subclasses define ``_live_class``, the per-fit state that reacts to the
     monitored metric; the base schedule is the ``schedule`` parameter.
+    Without feedback (called as a schedule) a policy is its base schedule.
+
+    Examples
+    --------
+    >>> from sklr.policies import Policy, ReduceOnPlateau
+    >>> from sklr.schedules import CosineDecay
+    >>> policy = ReduceOnPlateau(CosineDecay())
+    >>> isinstance(policy, Policy)
+    True
+    >>> policy([0, 5], horizon=10)
+    array([1. , 0.5])
     """
 
     _live_class = None
@@ -51,7 +62,19 @@ class Policy(Schedule):
         return self.schedule.restarts(t, horizon=horizon)
 
     def bind(self, base):
-        """A fresh live state for one fit, multiplying ``base`` (already bound)."""
+        """Make a fresh live state for one fit: its factor is ``base``'s times a multiplier.
+
+        Parameters
+        ----------
+        base : Schedule
+            The policy's base schedule, with any policies inside it already
+            bound.
+
+        Returns
+        -------
+        state : LiveState
+            The per-fit state, which reacts to each epoch's metrics.
+        """
         return self._live_class(self, base)
 
     @property
@@ -281,7 +304,7 @@ class _AdaptiveState(LiveState):
 
 
 class Adaptive(Policy):
-    r"""scikit-learn's ``learning_rate='adaptive'``, on any base schedule.
+    r"""The ``learning_rate='adaptive'`` of scikit-learn, on any base schedule.
 
     As scikit-learn's SGD does it: an epoch counts as *no improvement* when
     the loss is above ``best - tol`` (or the validation score below

@@ -51,6 +51,7 @@ def make_schedule(spec, aliases=None):
     Returns
     -------
     schedule : Schedule
+        The schedule object: ``spec`` itself, or a new one built from its name.
 
     Examples
     --------

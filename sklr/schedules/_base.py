@@ -39,7 +39,22 @@ class Schedule(BaseEstimator):
     its arguments and they are validated when the schedule is evaluated.
 
     Subclasses implement ``_factor(t, horizon)`` on a float array of
-    non-negative steps and declare ``_parameter_constraints``.
+    non-negative steps and declare ``_parameter_constraints``; a cyclic one
+    also ``_restarts(t, horizon)`` (see :meth:`restarts`).
+
+    Examples
+    --------
+    >>> from sklr.schedules import Schedule
+    >>> class Halving(Schedule):
+    ...     _parameter_constraints = {"every": [int]}
+    ...
+    ...     def __init__(self, every=2):
+    ...         self.every = every
+    ...
+    ...     def _factor(self, t, horizon):
+    ...         return 0.5 ** (t // self.every)
+    >>> Halving(every=2)([0, 1, 2, 3, 4])
+    array([1.  , 1.  , 0.5 , 0.5 , 0.25])
     """
 
     _parameter_constraints: dict = {}
