@@ -346,17 +346,20 @@ class Engine:
             self.adapter.restore(before)
             return decision
         self.lr_curve.extend(lrs.tolist())
-        # The schedule's restarts in these steps, before what the policies did after them.
+        # The schedule's restarts in these steps (where they change the rate),
+        # before what the policies did after them.
+        curve = self.lr_curve
         self.events[policy_events:policy_events] = [
             self._event_record(
                 "restart",
                 step=int(step),
                 epoch=self.n_iter,
-                lr_before=self.lr_curve[step - 1],
-                lr_after=self.lr_curve[step],
+                lr_before=curve[step - 1],
+                lr_after=curve[step],
                 detail="the schedule starts a new cycle",
             )
             for step in self.controller.restarts(self.t, n_steps)
+            if curve[step] != curve[step - 1]
         ]
         self.t += n_steps
         self.n_iter += 1

@@ -557,3 +557,48 @@ def test_the_memory_check_counts_the_stored_values_of_the_rows_repeated():
         _sgd._check_room_for_visits(X, rows, heavy_light)  # about 30 MB
         with pytest.raises(ValueError, match="more than this machine's"):
             _sgd._check_room_for_visits(X, rows, heavy_dense)  # about 12 GB
+
+
+@pytest.mark.parametrize("kind", ["csr_matrix", "csr_array"])
+def test_sparse_rows_of_one_projection_go_by_their_stored_columns_only(kind, monkeypatch):
+    """Distinct sparse rows sharing a key are ordered by value without densifying all columns."""
+    import scipy.sparse as sp
+
+    make = getattr(sp, kind)
+    n_features = 2**20
+    base = sp.random(1, n_features, density=1e-4, random_state=0, format="csr")
+    base.data[:] = 1e6
+    extra = base.tolil()
+    extra[0, 7] = 1e-12  # lost in the projection: the same key, a different row
+    rows = sp.vstack([base] * 50 + [extra.tocsr()] + [base] * 50).tocsr()
+    y = np.r_[np.zeros(50), 1, np.ones(50)]
+    dense_calls = []
+    toarray = sp.csr_matrix.toarray
+
+    def counting_toarray(self, *args, **kwargs):
+        dense_calls.append(self.shape)
+        return toarray(self, *args, **kwargs)
+
+    monkeypatch.setattr(sp.csr_matrix, "toarray", counting_toarray)
+    got = []
+    for given in (np.arange(101), np.arange(101)[::-1]):
+        out, target, _ = _sgd.frequency_rows(make(rows[given]), y[given], None, np.arange(2))
+        got.append((sp.csr_matrix(out)[:, 7].toarray().ravel(), target))
+    np.testing.assert_array_equal(got[0][0], got[1][0])
+    np.testing.assert_array_equal(got[0][1], got[1][1])
+    assert dense_calls and max(cols for _, cols in dense_calls) < 1000  # not 2**20
+
+
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "csr"])
+def test_rows_whose_projections_overflow_go_by_their_values(sparse):
+    import scipy.sparse as sp
+
+    X = np.array([[1e308, 1e308, 0.0], [1e308, 1e308, 1.0], [0.0, 0.0, 1.0]])
+    y = np.zeros(3)
+    outs = []
+    for given in ([0, 1, 2], [1, 0, 2], [2, 1, 0]):
+        data = sp.csr_matrix(X[given]) if sparse else X[given]
+        out, _, _ = _sgd.frequency_rows(data, y[given], None, np.arange(1))
+        outs.append(out.toarray() if sparse else out)
+    np.testing.assert_array_equal(outs[0], outs[1])
+    np.testing.assert_array_equal(outs[0], outs[2])

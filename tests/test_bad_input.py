@@ -493,6 +493,22 @@ CASES = [
         kind="first_pf",
     ),
     case(
+        "partial_fit-empty-classes",
+        sgd,
+        lambda est: est.partial_fit(X, Y, classes=[]),
+        ValueError,
+        "classes is empty",
+        kind="first_pf",
+    ),
+    case(
+        "partial_fit-nan-in-classes",
+        sgd,
+        lambda est: est.partial_fit(X, Y, classes=[0, 1, 2, np.nan]),
+        ValueError,
+        "classes contains NaN or infinity",
+        kind="first_pf",
+    ),
+    case(
         "partial_fit-continuous-classes-mlp",
         mlp,
         lambda est: est.partial_fit(X, Y, classes=[0, 1, 2, 2.5]),

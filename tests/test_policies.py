@@ -946,3 +946,65 @@ def test_schedules_without_cycles_record_no_restart():
     for schedule in ["constant", "cosine", "onecycle", "cyclic", "step"]:
         est = LRTunedSGDClassifier(schedule=schedule, max_iter=8, random_state=0)
         assert not _restart_events(est.fit(IRIS_X, IRIS_Y)), schedule
+
+
+class _PlainHalving:
+    """A schedule that is just a callable with get_params (no restarts method)."""
+
+    def __init__(self, restarts=3):
+        self.restarts = restarts  # a parameter of that name must not be taken for the method
+
+    def __call__(self, t, horizon=None):
+        return 0.5 ** (np.asarray(t, dtype=float) // 5)
+
+    def get_params(self, deep=True):
+        return {"restarts": self.restarts}
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        _PlainHalving(),
+        Warmup(_PlainHalving(), warmup_steps=2),
+        Product([_PlainHalving(), CosineWarmRestarts(period=3)]),
+        ReduceOnPlateau(_PlainHalving()),
+        sklr.schedules.Sequential([_PlainHalving(), CosineWarmRestarts(period=3)], [4]),
+    ],
+    ids=["plain", "warmup", "product", "policy", "sequential"],
+)
+def test_callables_without_restarts_train_inside_any_schedule(schedule):
+    est = LRTunedSGDClassifier(lr=0.01, schedule=schedule, max_iter=10, random_state=0)
+    est.fit(IRIS_X, IRIS_Y)
+    steps = [e["step"] for e in _restart_events(est)]
+    if "CosineWarmRestarts" in repr(schedule):
+        assert steps  # the part that restarts still says so
+    else:
+        assert steps == []
+
+
+class _CyclesWithACount(sklr.schedules.Schedule):
+    """A Schedule subclass with a parameter named like the method."""
+
+    _parameter_constraints = {"restarts": [int]}
+
+    def __init__(self, restarts=2):
+        self.restarts = restarts
+
+    def _factor(self, t, horizon):
+        return 1.0 - (t % 3) / 3
+
+
+def test_a_schedule_parameter_named_restarts_does_not_hide_the_method():
+    est = LRTunedSGDClassifier(lr=0.01, schedule=_CyclesWithACount(), max_iter=6, random_state=0)
+    assert _restart_events(est.fit(IRIS_X, IRIS_Y)) == []
+
+
+def test_restarts_that_leave_the_rate_unchanged_are_not_events():
+    # period 1: every step starts a cycle, at the same rate.
+    est = LRTunedSGDClassifier(
+        lr=0.01, schedule=CosineWarmRestarts(period=1), max_iter=6, random_state=0
+    ).fit(IRIS_X, IRIS_Y)
+    assert _restart_events(est) == []
+    decaying = CosineWarmRestarts(period=1, decay=0.5)
+    est.set_params(schedule=decaying).fit(IRIS_X, IRIS_Y)
+    assert [e["step"] for e in _restart_events(est)] == [1, 2, 3, 4, 5]

@@ -131,19 +131,15 @@ def _canonical_order(X, y, sample_weight, classes):
     target and the weight: rows of equal projection are almost always the
     same row given more than once, which are then interchangeable. Where
     they are not (two distinct rows whose projections coincide), those rows
-    go by their values too. A projection that overflowed is no order: then
-    every row goes by its values.
+    go by their values too. Projections that overflowed (non-finite) count
+    as equal, last.
     """
     projection = _projection(X.shape[1])
     # Row by row, so equal rows get bit-identical keys wherever they are.
     key = X @ projection if sp.issparse(X) else np.einsum("ij,j->i", X, projection)
     key = np.ascontiguousarray(key, dtype=np.float64)
-    target = np.searchsorted(classes, y) if classes is not None else y
-    weight = np.zeros(1) if sample_weight is None else sample_weight
-    weight = np.broadcast_to(weight, key.shape)
     if not np.isfinite(key).all():
-        columns = () if sp.issparse(X) else tuple(X.T[::-1])
-        return np.lexsort((weight, target, *columns, key))
+        key[~np.isfinite(key)] = np.inf
     order = _argsort_floats(key)
     sorted_key = key[order]
     new_group = np.empty(len(order), dtype=bool)
@@ -151,6 +147,9 @@ def _canonical_order(X, y, sample_weight, classes):
     np.not_equal(sorted_key[1:], sorted_key[:-1], out=new_group[1:])
     if new_group.all():
         return order
+    target = np.searchsorted(classes, y) if classes is not None else y
+    weight = np.zeros(1) if sample_weight is None else sample_weight
+    weight = np.broadcast_to(weight, key.shape)
     return _order_ties(X, target, weight, order, new_group)
 
 
@@ -171,11 +170,14 @@ def _order_ties(X, target, weight, order, new_group):
     by_group = group[tied]
     within = np.lexsort((weight[rows], target[rows], by_group))
     if distinct.any():
-        # Distinct rows whose projections coincide (rare, and few rows): their
-        # groups go by the rows' values too. Whole groups, so they keep their places.
+        # Distinct rows of one key (rare): their groups go by the rows' values
+        # too, whole groups, so they keep their places.
         sub = np.flatnonzero(np.isin(by_group, by_group[1:][distinct]))
         values = X[rows[sub]]
-        values = values.toarray() if sp.issparse(values) else values
+        if sp.issparse(values):
+            # The columns stored in these rows only: the others are 0 in all.
+            values = sp.csr_matrix(values)
+            values = values[:, np.unique(values.indices)].toarray()
         keys = (weight[rows[sub]], target[rows[sub]], *values.T[::-1], by_group[sub])
         within[sub] = sub[np.lexsort(keys)]
     order = order.copy()

@@ -563,7 +563,9 @@ class LRTunedMixin:
                 "the list of all labels the stream can contain."
             )
         known = labels if classes is None else np.unique(np.asarray(classes))
-        kind = _label_type(known)
+        if classes is not None and known.size == 0:
+            raise ValueError("classes is empty: list every label the stream can contain.")
+        kind = _label_type(known, "classes")
         if kind not in ("binary", "multiclass"):
             raise ValueError(
                 f"classes must hold class labels, the labels y can contain; got {kind} "
@@ -620,7 +622,7 @@ class LRTunedMixin:
         return self.estimator_.predict(X)
 
 
-def _label_type(labels):
+def _label_type(labels, name="y"):
     """scikit-learn's ``type_of_target`` of sorted distinct labels; fast where dtype decides.
 
     Integer and boolean labels, and floats that are all integers, are
@@ -629,12 +631,14 @@ def _label_type(labels):
     by it.
     """
     kind = labels.dtype.kind
+    if kind == "f" and not np.isfinite(labels).all():  # (y is checked finite before)
+        raise ValueError(f"{name} contains NaN or infinity; class labels must be finite.")
     if labels.ndim == 1 and kind in "biuf":
         with np.errstate(invalid="ignore"):
             integral = kind != "f" or not np.any(labels != labels.astype(int))
         if integral:
             return "binary" if len(labels) <= 2 else "multiclass"
-    return type_of_target(labels, input_name="y")
+    return type_of_target(labels, input_name=name)
 
 
 def _schedule_hint(name, value, sub):

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..schedules import SCHEDULE_ALIASES, Product, Schedule, make_schedule
-from ..schedules._base import check_factors
+from ..schedules._base import check_factors, restarts_of
 from ._policies import POLICY_ALIASES, Policy
 
 ALIASES = {**SCHEDULE_ALIASES, **POLICY_ALIASES}
@@ -102,15 +102,15 @@ class Controller:
 
     def restarts(self, start, n):
         """The steps among ``start .. start + n - 1`` at which the schedule restarts a cycle."""
-        if self.restart_plan is not None and start + n <= self.horizon:
-            low, high = np.searchsorted(self.restart_plan, [start, start + n])
-            return self.restart_plan[low:high]
+        plan = getattr(self, "restart_plan", None)  # (None in a stream pickled before it)
+        if plan is not None and start + n <= self.horizon:
+            low, high = np.searchsorted(plan, [start, start + n])
+            return plan[low:high]
         return self._restarts(start, n)
 
     def _restarts(self, start, n):
-        find = getattr(self.live, "restarts", None)  # any callable may be a schedule
         steps = np.arange(start, start + n)
-        return steps[find(steps, horizon=self.horizon)] if find else steps[:0]
+        return steps[restarts_of(self.live, steps, self.horizon)]
 
     def _evaluate(self, start, n):
         steps = np.arange(start, start + n)

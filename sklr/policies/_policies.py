@@ -21,7 +21,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..schedules import Constant, Schedule
-from ..schedules._base import check_child
+from ..schedules._base import check_child, restarts_of
 
 _NON_NEGATIVE = Interval(Real, 0, None, closed="left")
 _MONITOR = [StrOptions({"loss", "val_score"})]
@@ -59,7 +59,7 @@ class Policy(Schedule):
         return self.schedule(t, horizon=horizon)
 
     def _restarts(self, t, horizon):
-        return self.schedule.restarts(t, horizon=horizon)
+        return restarts_of(self.schedule, t, horizon)
 
     def bind(self, base):
         """Make a fresh live state for one fit: its factor is ``base``'s times a multiplier.
@@ -103,7 +103,7 @@ class LiveState(Schedule):
         return self.base(t, horizon=horizon) * self.scale
 
     def _restarts(self, t, horizon):
-        return self.base.restarts(t, horizon=horizon)
+        return restarts_of(self.base, t, horizon)
 
     def new_data(self, metrics):
         """A ``partial_fit`` stream brings a new chunk; ``metrics`` are at the current weights.

@@ -164,6 +164,20 @@ class Schedule(BaseEstimator):
         return horizon
 
 
+def restarts_of(schedule, steps, horizon=None):
+    """``schedule.restarts(steps, horizon)``, or no restart for any other callable.
+
+    Any callable with ``get_params`` may serve as a schedule; one without a
+    ``restarts`` method (looked up on its class, so that a parameter of that
+    name does not hide it) never restarts.
+    """
+    steps = np.asarray(steps)
+    method = getattr(type(schedule), "restarts", None)
+    if not callable(method):
+        return np.zeros(steps.shape, dtype=bool)
+    return np.asarray(method(schedule, steps, horizon=horizon), dtype=bool)
+
+
 def check_factors(factors, steps, schedule):
     """Raise unless every factor ``schedule`` gave at ``steps`` is finite and >= 0."""
     factors = np.asarray(factors, dtype=float)

@@ -5,13 +5,14 @@
 ``WarmupStableDecay`` are written with it.
 """
 
+import functools
 import math
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import Schedule, _check_increasing, check_child
+from ._base import Schedule, _check_increasing, check_child, restarts_of
 from ._library import Constant, CosineDecay, PolynomialDecay
 
 
@@ -69,7 +70,8 @@ class Sequential(Schedule):
         return self._by_piece(t, horizon, lambda s: s, np.empty_like(t))
 
     def _restarts(self, t, horizon):
-        return self._by_piece(t, horizon, lambda s: s.restarts, np.zeros(t.shape, dtype=bool))
+        restarts = np.zeros(t.shape, dtype=bool)
+        return self._by_piece(t, horizon, lambda s: functools.partial(restarts_of, s), restarts)
 
     def _by_piece(self, t, horizon, method, out):
         """Fill ``out`` with ``method(schedule)(local steps, horizon=...)`` piece by piece."""
@@ -122,7 +124,7 @@ class Product(Schedule):
     def _restarts(self, t, horizon):
         out = np.zeros(t.shape, dtype=bool)
         for schedule in self.schedules:
-            out |= schedule.restarts(t, horizon=horizon)
+            out |= restarts_of(schedule, t, horizon)
         return out
 
 
