@@ -91,26 +91,7 @@ class LRFinderResult:
     race: dict = field(default_factory=dict)
 
 
-#: In 'valley', a step down counts only if it is at least this share of the
-#: curve's loss range (see :func:`valley`). Measured by
-#: ``benchmarks/lr_auto.py`` (20 splits): at 0 (fastai) the valley of log-loss
-#: fits lies about 10x below their best constant rate, at 0.01 that of
-#: squared-loss fits about 5x above theirs.
-VALLEY_TOLERANCE = 0.003
-
-
-def valley(lrs, losses):
-    """Suggest the rate halfway down the longest fall of the loss (fastai's 'valley').
-
-    The longest (not necessarily contiguous) decreasing subsequence of the
-    losses is found; the suggestion lies at ``start + s + s // 2`` with
-    ``s = (end - start) / 3`` (fastai's indices). One difference from fastai:
-    a point counts as lower only if it is lower by ``VALLEY_TOLERANCE`` of the
-    curve's range. The loss of a linear model trained by per-sample SGD
-    creeps down from the very first, tiny rates; without the tolerance that
-    creep makes the whole sweep one valley and moves the suggestion about a
-    decade too low.
-
+_SUGGESTION_SECTIONS = """
     Parameters
     ----------
     lrs : array-like of shape (n_steps,)
@@ -126,11 +107,49 @@ def valley(lrs, losses):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklr.finder import valley
+    >>> from sklr.finder import {name}
     >>> lrs = np.logspace(-4, 0, 9)
     >>> losses = [1.0, 0.99, 0.95, 0.8, 0.5, 0.3, 0.25, 0.6, 3.0]
-    >>> round(valley(lrs, losses), 6)
-    0.001
+    >>> round({name}(lrs, losses), 6)
+    {value}
+"""
+
+
+def _suggestion(example_value):
+    """Give a suggestion method the sections every one shares, its example giving this value."""
+
+    def document(method):
+        if method.__doc__ is not None:  # (None under python -OO)
+            method.__doc__ = (
+                method.__doc__.rstrip()
+                + "\n"
+                + _SUGGESTION_SECTIONS.format(name=method.__name__, value=example_value)
+            )
+        return method
+
+    return document
+
+
+#: In 'valley', a step down counts only if it is at least this share of the
+#: curve's loss range (see :func:`valley`). Measured by
+#: ``benchmarks/lr_auto.py`` (20 splits): at 0 (fastai) the valley of log-loss
+#: fits lies about 10x below their best constant rate, at 0.01 that of
+#: squared-loss fits about 5x above theirs.
+VALLEY_TOLERANCE = 0.003
+
+
+@_suggestion("0.001")
+def valley(lrs, losses):
+    """Suggest the rate halfway down the longest fall of the loss (fastai's 'valley').
+
+    The longest (not necessarily contiguous) decreasing subsequence of the
+    losses is found; the suggestion lies at ``start + s + s // 2`` with
+    ``s = (end - start) / 3`` (fastai's indices). One difference from fastai:
+    a point counts as lower only if it is lower by ``VALLEY_TOLERANCE`` of the
+    curve's range. The loss of a linear model trained by per-sample SGD
+    creeps down from the very first, tiny rates; without the tolerance that
+    creep makes the whole sweep one valley and moves the suggestion about a
+    decade too low.
     """
     losses = np.asarray(losses, dtype=float)
     eps = VALLEY_TOLERANCE * (losses.max() - losses.min())
@@ -155,6 +174,7 @@ def valley(lrs, losses):
 EDGE_FACTOR = 50.0
 
 
+@_suggestion("0.002")
 def edge(lrs, losses):
     """Suggest a rate a fixed factor (``EDGE_FACTOR``) below the one at the lowest loss.
 
@@ -175,83 +195,20 @@ def edge(lrs, losses):
     for linear models trained by per-sample SGD (see ``EDGE_FACTOR``); a
     network trained with Adam for a few epochs takes few more steps than the
     sweep and its best rate lies nearer the edge.
-
-    Parameters
-    ----------
-    lrs : array-like of shape (n_steps,)
-        The rates of the sweep, increasing.
-    losses : array-like of shape (n_steps,)
-        The smoothed loss before the step at each rate.
-
-    Returns
-    -------
-    lr : float
-        The suggested rate.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklr.finder import edge
-    >>> lrs = np.logspace(-4, 0, 9)
-    >>> losses = [1.0, 0.99, 0.95, 0.8, 0.5, 0.3, 0.25, 0.6, 3.0]
-    >>> round(edge(lrs, losses), 6)
-    0.002
     """
     return _rate_at_lowest_loss(lrs, losses) / EDGE_FACTOR
 
 
+@_suggestion("0.003162")
 def steepest(lrs, losses):
-    """Suggest where the loss falls fastest per unit of log-rate (fastai's 'steep').
-
-    Parameters
-    ----------
-    lrs : array-like of shape (n_steps,)
-        The rates of the sweep, increasing.
-    losses : array-like of shape (n_steps,)
-        The smoothed loss before the step at each rate.
-
-    Returns
-    -------
-    lr : float
-        The suggested rate.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklr.finder import steepest
-    >>> lrs = np.logspace(-4, 0, 9)
-    >>> losses = [1.0, 0.99, 0.95, 0.8, 0.5, 0.3, 0.25, 0.6, 3.0]
-    >>> round(steepest(lrs, losses), 6)
-    0.003162
-    """
+    """Suggest where the loss falls fastest per unit of log-rate (fastai's 'steep')."""
     slopes = np.diff(losses) / np.diff(np.log(lrs))
     return float(lrs[int(np.argmin(slopes))])
 
 
+@_suggestion("0.01")
 def minimum(lrs, losses):
-    """Suggest a tenth of the rate at the lowest loss (fastai's 'minimum').
-
-    Parameters
-    ----------
-    lrs : array-like of shape (n_steps,)
-        The rates of the sweep, increasing.
-    losses : array-like of shape (n_steps,)
-        The smoothed loss before the step at each rate.
-
-    Returns
-    -------
-    lr : float
-        The suggested rate.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklr.finder import minimum
-    >>> lrs = np.logspace(-4, 0, 9)
-    >>> losses = [1.0, 0.99, 0.95, 0.8, 0.5, 0.3, 0.25, 0.6, 3.0]
-    >>> round(minimum(lrs, losses), 6)
-    0.01
-    """
+    """Suggest a tenth of the rate at the lowest loss (fastai's 'minimum')."""
     return _rate_at_lowest_loss(lrs, losses) / 10.0
 
 
