@@ -99,6 +99,20 @@ SUPPORTED = "supported models: SGDClassifier, SGDRegressor, MLPClassifier, MLPRe
 CASES = [
     # parameters
     case("lr=0", lambda: sgd(lr=0), fit(), ValueError, "'lr' parameter"),
+    case(
+        "elasticnet-without-l1_ratio",
+        lambda: sgd(penalty="elasticnet", l1_ratio=None),
+        fit(),
+        ValueError,
+        "l1_ratio=None leaves penalty='elasticnet' without its mix",
+    ),
+    case(
+        "elasticnet-without-l1_ratio-lrtuned",
+        lambda: LRTuned(SGDRegressor(penalty="elasticnet", l1_ratio=None)),
+        fit(y=Y_REG),
+        ValueError,
+        "l1_ratio=None leaves penalty='elasticnet' without its mix",
+    ),
     case("lr=-1", lambda: mlp_reg(lr=-1), fit_reg(), ValueError, "'lr' parameter"),
     case("lr=nan", lambda: sgd(lr=float("nan")), fit(), ValueError, "'lr' parameter"),
     case("schedule='nope'", lambda: sgd(schedule="nope"), fit(), ValueError, "'schedule'"),

@@ -1657,3 +1657,20 @@ def test_auto_batch_size_of_a_stream_is_min_200_rows_of_each_call(make):
     assert est.t_ == 1 + 5  # 850 rows in steps of 200
     est.partial_fit(X[:30], y[:30])
     assert est.t_ == 1 + 5 + 1
+
+
+@pytest.mark.parametrize("penalty", ["l2", "l1", None])
+@pytest.mark.parametrize("name", ["sgd-clf", "sgd-reg", "lrtuned-sgd-clf", "lrtuned-sgd-reg"])
+def test_l1_ratio_none_trains_as_scikit_learn_allows_it(name, penalty):
+    """l1_ratio=None is valid wherever the penalty does not mix (scikit-learn's rule)."""
+    make = ESTIMATORS[name]
+    if name.startswith("lrtuned"):
+        est = make(max_iter=3, random_state=0)
+        est.estimator.set_params(l1_ratio=None, penalty=penalty)
+    else:
+        est = make(l1_ratio=None, penalty=penalty, max_iter=3, random_state=0)
+    X, y = data_for(est)
+    reference = clone(est).set_params(
+        **({"estimator__l1_ratio": 0.15} if name.startswith("lrtuned") else {"l1_ratio": 0.15})
+    )
+    np.testing.assert_array_equal(est.fit(X, y).coef_, reference.fit(X, y).coef_)

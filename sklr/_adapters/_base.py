@@ -50,6 +50,14 @@ class Adapter:
         self.configure()
 
     @staticmethod
+    def check_model(model):
+        """Raise for a combination of the model's parameters its own ``fit`` rejects.
+
+        (Each parameter alone is checked by the estimator's constraints.)
+        Here: none.
+        """
+
+    @staticmethod
     def check_start_weights(model, coef_init, intercept_init, n_features, classes, dtype):
         """Check ``fit``'s ``coef_init`` / ``intercept_init`` for ``model``.
 

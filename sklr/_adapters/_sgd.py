@@ -381,6 +381,14 @@ class SGDAdapter(Adapter):
         return kernel
 
     @staticmethod
+    def check_model(model):
+        if model.penalty == "elasticnet" and model.l1_ratio is None:
+            raise ValueError(
+                "l1_ratio=None leaves penalty='elasticnet' without its mix: give "
+                "l1_ratio a value in [0, 1], or choose penalty='l2', 'l1' or None."
+            )
+
+    @staticmethod
     def check_start_weights(model, coef_init, intercept_init, n_features, classes, dtype):
         """Check ``coef_init`` / ``intercept_init`` as scikit-learn's ``fit`` takes them.
 
@@ -496,7 +504,7 @@ class SGDAdapter(Adapter):
 
     def degenerate(self, lr):
         m = self.model
-        l2_share = {"l2": 1.0, "elasticnet": 1.0 - m.l1_ratio}.get(m.penalty, 0.0)
+        l2_share = {"l2": 1.0, "elasticnet": 1.0 - (m.l1_ratio or 0.0)}.get(m.penalty, 0.0)
         shrink = lr * m.alpha * l2_share
         if shrink >= 1.0:
             return (

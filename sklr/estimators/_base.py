@@ -672,6 +672,12 @@ class LRTunedBase(LRTunedMixin, BaseEstimator):
         check_nested_params(self, params, _schedule_hint)
         return super().set_params(**params)
 
+    def _validate_params(self):
+        super()._validate_params()
+        # What the wrapped model's own fit checks beyond its constraints.
+        model = self._make_model()
+        adapter_class(model).check_model(model)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
