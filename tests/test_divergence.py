@@ -30,8 +30,10 @@ from sklr import LRTunedMLPClassifier, LRTunedSGDClassifier, LRTunedSGDRegressor
 from sklr.schedules import PiecewiseConstant
 
 # Fits at diverging rates may end far worse than they started and say so;
-# the tests here judge the rollbacks, not that warning (tested in test_estimators).
-pytestmark = pytest.mark.filterwarnings(
+# the tests that make them judge the rollbacks, not that warning (tested in
+# test_estimators). Not module-wide: that would override the tests here that
+# turn the warning into an error.
+_FAR_WORSE_EXPECTED = pytest.mark.filterwarnings(
     "ignore:Training ended at a training objective:sklearn.exceptions.ConvergenceWarning"
 )
 
@@ -130,6 +132,7 @@ def raised(case, lr):
     return None, est
 
 
+@_FAR_WORSE_EXPECTED
 @pytest.mark.parametrize("lr", HIGH_LRS)
 @pytest.mark.parametrize("case", CASES)
 def test_rollback_recovers_a_useful_model(case, lr):
@@ -183,6 +186,7 @@ def test_raise_gives_a_helpful_error_and_no_model(case, lr):
 _X_STD = scale(_X_BC)
 
 
+@_FAR_WORSE_EXPECTED
 @pytest.mark.parametrize(
     "case, lr, data",
     [
@@ -286,6 +290,7 @@ def test_penalty_collapse_regressor():
 # -- accepted steps only ------------------------------------------------------------
 
 
+@_FAR_WORSE_EXPECTED
 def test_batch_stepping_counts_only_accepted_steps():
     X_train, _, y_train, _ = CANCER
     batch = 64

@@ -25,9 +25,9 @@ from sklr.finder import RACE_MULTIPLIERS, edge, minimum, race_multipliers, steep
 from sklr.finder._finder import EDGE_FACTOR, SMOOTHING
 from sklr.schedules import CosineDecay, LinearSchedule, OneCycle, StepDecay, Warmup
 
-# Grids of constant rates include rates too high for the data, which end
-# far worse than they started and say so; the tests here judge them by score.
-pytestmark = pytest.mark.filterwarnings(
+# Grids of constant rates include rates too high for the data, which end far
+# worse than they started and say so; the tests with grids judge them by score.
+_FAR_WORSE_EXPECTED = pytest.mark.filterwarnings(
     "ignore:Training ended at a training objective:sklearn.exceptions.ConvergenceWarning"
 )
 
@@ -170,6 +170,7 @@ def test_the_loss_is_measured_on_the_same_rows_at_every_step():
     assert np.abs(np.diff(slow)).max() < 0.05 * slow[0]
 
 
+@_FAR_WORSE_EXPECTED
 def test_suggestion_is_near_the_best_constant_rate():
     """The measurement of benchmarks/lr_auto.py on digits, breast cancer and diabetes.
 
@@ -351,6 +352,7 @@ def _benchmark():
     return module
 
 
+@_FAR_WORSE_EXPECTED
 def test_lr_auto_is_within_half_a_point_of_the_best_grid_rate():
     """The measurement of benchmarks/lr_auto.py: 4 of 5 data sets per schedule."""
     rows = list(_benchmark().auto_rows(quick=False))
@@ -360,6 +362,7 @@ def test_lr_auto_is_within_half_a_point_of_the_best_grid_rate():
         assert sum(g <= 0.5 for g in gaps) >= 4, (schedule, gaps)
 
 
+@_FAR_WORSE_EXPECTED
 def test_lr_auto_mlp_is_near_the_best_grid_rate():
     """The MLP measurement of benchmarks/lr_auto.py on diabetes (3.6 points off when the
     race correction counted rows instead of an MLP's mini-batch updates)."""
@@ -448,6 +451,7 @@ def test_range_test_and_lr_auto_leave_out_rows_of_weight_0(make):
     assert weighted.suggestion == subset.suggestion
 
 
+@_FAR_WORSE_EXPECTED  # the lowest candidate is still far too high here
 def test_lr_auto_when_every_candidate_diverges_warns_and_takes_the_lowest(monkeypatch):
     import sklr.finder._finder as finder
 
