@@ -346,8 +346,8 @@ class Engine:
             self.adapter.restore(before)
             return decision
         self.lr_curve.extend(lrs.tolist())
-        # The schedule's restarts in these steps (where they change the rate),
-        # before what the policies did after them.
+        # The schedule's restarts in these steps, before what the policies did
+        # after them.
         curve = self.lr_curve
         self.events[policy_events:policy_events] = [
             self._event_record(
@@ -359,7 +359,7 @@ class Engine:
                 detail="the schedule starts a new cycle",
             )
             for step in self.controller.restarts(self.t, n_steps)
-            if curve[step] != curve[step - 1]
+            if step > 0
         ]
         self.t += n_steps
         self.n_iter += 1

@@ -539,11 +539,12 @@ def test_warm_restarts_are_the_first_steps_of_the_later_cycles(period, period_mu
         begin += length
     t = np.arange(200)
     restarts = CosineWarmRestarts(period=period, period_mult=period_mult).restarts(t)
+    if period == period_mult == 1:
+        starts = []  # one-step cycles at the same peak: the factor never jumps
     np.testing.assert_array_equal(np.flatnonzero(restarts), starts)
     # The factor jumps up exactly there.
     factors = CosineWarmRestarts(period=period, period_mult=period_mult)(t)
-    if period > 1:
-        np.testing.assert_array_equal(np.flatnonzero(np.diff(factors) > 0) + 1, starts)
+    np.testing.assert_array_equal(np.flatnonzero(np.diff(factors) > 0) + 1, starts)
 
 
 def test_restarts_of_composites_are_those_of_their_parts_where_they_run():

@@ -86,7 +86,7 @@ class Schedule(BaseEstimator):
     def restarts(self, step, horizon: int | None = None):
         """Whether a new cycle of the schedule starts at ``step`` (a warm restart).
 
-        A restart is where a cyclic schedule jumps back to the top of its
+        A restart is where a cyclic schedule jumps back up to the top of its
         next cycle, as :class:`~sklr.schedules.CosineWarmRestarts` does;
         estimators record each one they train through in ``lr_events_``.
         Schedules without cycles never restart; a composite restarts where

@@ -396,8 +396,11 @@ class CosineWarmRestarts(Schedule):
 
     def _restarts(self, t, horizon):
         # The first step of each cycle after the first (a cycle may start
-        # between two steps when period_mult is not an integer).
-        return (t > 0) & (self._cycle(t)[0] > self._cycle(np.maximum(t - 1.0, 0.0))[0])
+        # between two steps when period_mult is not an integer), where the
+        # factor jumps back up: one-step cycles of a constant peak do not.
+        before = np.maximum(t - 1.0, 0.0)
+        new_cycle = self._cycle(t)[0] > self._cycle(before)[0]
+        return (t > 0) & new_cycle & (self._factor(t, horizon) > self._factor(before, horizon))
 
 
 class Cyclic(Schedule):
