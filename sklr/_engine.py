@@ -110,8 +110,9 @@ class DivergenceError(ValueError):
     """Training diverged and rolling back could not save it.
 
     Raised by ``fit`` and ``partial_fit`` with ``on_divergence='raise'`` at
-    the first diverging step, or with ``'rollback'`` when no rate down to
-    ``MIN_SHRINK`` of the schedule's trains. A ``ValueError``.
+    the first epoch that diverges (checked at the end of every epoch), or
+    with ``'rollback'`` when no rate down to ``MIN_SHRINK`` of the
+    schedule's trains it. A ``ValueError``.
 
     Examples
     --------
@@ -392,10 +393,10 @@ class Engine:
             if why is None:
                 self.best_loss = min(self.best_loss, end_loss)
                 return lrs, (loss, end_loss), before
-            tried.append(float(lrs[0]))
+            tried.append(float(lrs.max()))
             shrink = _FIRST_SHRINK if len(tried) == 1 else _NEXT_SHRINK
             if self.on_divergence == "raise" or self.shrink * shrink < MIN_SHRINK:
-                raise DivergenceError(self._divergence_message(tried, why))
+                raise DivergenceError(self._divergence_message(tried, why, n_steps))
             self.adapter.restore(before)
             self.shrink *= shrink
             self.edge_shrinks_left = MAX_EDGE_SHRINKS
@@ -477,10 +478,16 @@ class Engine:
             detail=f"loss rose from {start:.4g} to {loss:.4g} at the rate a rollback set",
         )
 
-    def _divergence_message(self, tried, why):
+    def _divergence_message(self, tried, why, n_steps):
+        rates = ", ".join(f"{v:.3g}" for v in tried)
+        if n_steps == 1:
+            where = f"at step {self.t} (epoch {self.n_iter + 1})"
+            what = f"Learning rates tried for this step: {rates}"
+        else:  # divergence is checked at the end of each epoch
+            where = f"in epoch {self.n_iter + 1} (steps {self.t} to {self.t + n_steps - 1})"
+            what = f"Highest learning rates of its steps, tried: {rates}"
         return (
-            f"Training diverged at step {self.t} (epoch {self.n_iter + 1}): {why}. "
-            f"Learning rates tried for this step: {', '.join(f'{v:.3g}' for v in tried)}. "
+            f"Training diverged {where}: {why}. {what}. "
             "Scale the input (e.g. StandardScaler) or lower lr"
             + (
                 "; with on_divergence='rollback' sklr retries at lower rates."

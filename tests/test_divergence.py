@@ -452,3 +452,21 @@ def test_fine_tuning_from_trained_weights_does_not_warn():
     start = {"coef_init": first.coef_, "intercept_init": first.intercept_}
     LRTunedSGDClassifier(lr=0.1, random_state=1).fit(X, y, **start)
     LRTunedSGDClassifier(loss="perceptron", lr=0.1, random_state=1).fit(X, y, **start)
+
+
+def test_per_batch_divergence_names_the_epoch_and_its_highest_rate():
+    """Divergence is judged per epoch: the message names the epoch's steps and top rate."""
+    X = np.arange(200.0)[:, None] / 20
+    y = 3 * X.ravel()
+    est = LRTunedSGDRegressor(
+        lr=1e-3,
+        schedule=PiecewiseConstant([6], [1.0, 1e5]),  # 100 from step 6 on
+        step_every="batch",
+        batch_size=10,
+        max_iter=3,
+        on_divergence="raise",
+        random_state=0,
+    )
+    with pytest.raises(sklr.DivergenceError, match=r"in epoch 1 \(steps 0 to 19\)") as info:
+        est.fit(X, y)
+    assert re.search(r"Highest learning rates of its steps, tried: 100\.", str(info.value))
