@@ -515,6 +515,16 @@ CASES = [
         kind="first_pf",
     ),
     case(
+        "partial_fit-classes-of-strings-and-none",
+        sgd,
+        lambda est: est.partial_fit(
+            X, np.array(["a", "b", "c"])[Y], classes=np.array(["a", "b", "c", None], dtype=object)
+        ),
+        ValueError,
+        "classes holds labels that do not sort together",
+        kind="first_pf",
+    ),
+    case(
         "partial_fit-nan-in-classes",
         sgd,
         lambda est: est.partial_fit(X, Y, classes=[0, 1, 2, np.nan]),

@@ -562,7 +562,14 @@ class LRTunedMixin:
                 "classes must be passed on the first call to partial_fit: "
                 "the list of all labels the stream can contain."
             )
-        known = labels if classes is None else np.unique(np.asarray(classes))
+        try:
+            known = labels if classes is None else np.unique(np.asarray(classes))
+        except TypeError as exc:  # say which argument, not numpy's sort
+            raise ValueError(
+                "classes holds labels that do not sort together (mixed types, or a "
+                "missing value such as None, NaN or pd.NA among them); pass the "
+                "stream's labels, all of one type."
+            ) from exc
         if classes is not None and known.size == 0:
             raise ValueError("classes is empty: list every label the stream can contain.")
         kind = _label_type(known, "classes")

@@ -473,6 +473,9 @@ _document_model_params(
     {
         "penalty": _SGD_L1_NOTE.format(model="SGDClassifier"),
         "class_weight": " ``'balanced'`` is computed once from the training data.",
+        "n_jobs": " Where sklr runs scikit-learn's compiled loop itself (the scikit-learn"
+        " versions it supports), the one-vs-rest problems train one after the other and"
+        " ``n_jobs`` has no effect.",
     },
 )
 
