@@ -4,6 +4,7 @@ import inspect
 
 import pytest
 from numpydoc.validate import validate
+from sklearn.utils._available_if import _AvailableIfDescriptor
 
 import sklr
 import sklr.finder
@@ -32,7 +33,12 @@ def _public_names():
                     if not klass.__module__.startswith("sklr"):
                         continue
                     for attr, value in vars(klass).items():
-                        public = not attr.startswith("_") and inspect.isfunction(value)
+                        # Methods, those shown only where the model has them
+                        # (available_if), and properties.
+                        documented = inspect.isfunction(value) or isinstance(
+                            value, _AvailableIfDescriptor | property
+                        )
+                        public = not attr.startswith("_") and documented
                         if public and f"{qualified}.{attr}" not in names:
                             names[f"{qualified}.{attr}"] = IGNORED_FOR_METHODS
     return names

@@ -119,6 +119,7 @@ class _Delegating:
         Returns
         -------
         self : object
+            The estimator, its ``coef_`` a ``scipy.sparse`` matrix.
         """
         return self._store_coef("sparsify")
 
@@ -129,6 +130,7 @@ class _Delegating:
         Returns
         -------
         self : object
+            The estimator, its ``coef_`` an ndarray.
         """
         return self._store_coef("densify")
 
@@ -140,19 +142,53 @@ class _Delegating:
 
     @available_if(_has("decision_function"))
     def decision_function(self, X):
-        """Confidence scores of the trained model (see the wrapped model's method)."""
+        """Confidence scores of the trained model (see the wrapped model's method).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            Signed distance to the decision boundary (binary: of the second
+            class), one column per class otherwise.
+        """
         X = self._predict_input(X)
         return self.estimator_.decision_function(X)
 
     @available_if(_has("predict_proba"))
     def predict_proba(self, X):
-        """Class probabilities of the trained model (see the wrapped model's method)."""
+        """Class probabilities of the trained model (see the wrapped model's method).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probability of each class, in the order of ``classes_``.
+        """
         X = self._predict_input(X)
         return self.estimator_.predict_proba(X)
 
     @available_if(_has("predict_log_proba"))
     def predict_log_proba(self, X):
-        """Log of ``predict_proba``."""
+        """Log of ``predict_proba``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probability of each class, in the order of ``classes_``.
+        """
         X = self._predict_input(X)
         return self.estimator_.predict_log_proba(X)
 

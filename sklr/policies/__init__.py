@@ -15,14 +15,16 @@ from ._policies import (
 )
 from ._policies import LiveState as LiveState
 
-# The controller, live states and tree helpers are the estimators' machinery:
-# importable from here, but not part of the public API.
+# The controller and the tree helpers are the estimators' machinery: importable
+# from here, but not part of the public API. (A new policy is a Policy and the
+# LiveState it binds.)
 __all__ = [
     "ADAPTIVE_MIN_LR",
     "ALIASES",
     "POLICY_ALIASES",
     "Adaptive",
     "BoldDriver",
+    "LiveState",
     "Policy",
     "ReduceOnPlateau",
 ]

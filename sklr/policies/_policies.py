@@ -79,16 +79,56 @@ class Policy(Schedule):
 
     @property
     def greater_is_better(self):
+        """Whether the monitored metric improves upward (a validation score) or down (a loss)."""
         return self.monitor == "val_score"
 
 
 class LiveState(Schedule):
     """Per-fit state of a policy: ``factor(t) = base(t) * scale``.
 
-    ``observe`` is called once per accepted epoch with the epoch's metrics and
-    returns ``(decision, kind)``: ``decision`` is None, ``'stop'`` (end the
-    fit) or ``'reject'`` (undo the epoch); ``kind`` names the change for
-    ``lr_events_`` (None when nothing changed).
+    A new policy is a :class:`Policy` whose ``_live_class`` is a subclass of
+    this one with an :meth:`observe` method. The estimator binds a fresh
+    state at the start of every fit (``policy.bind(base)``) and calls
+    ``observe`` once per accepted epoch.
+
+    Parameters
+    ----------
+    policy : Policy
+        The policy whose parameters the state follows.
+    base : Schedule
+        The policy's base schedule, with any policies inside it bound.
+
+    Attributes
+    ----------
+    scale : float
+        The multiplier of the base schedule, 1 at the start.
+
+    Examples
+    --------
+    >>> from sklr.policies import LiveState, Policy
+    >>> from sklr.schedules import Constant
+    >>> class _HalveOnRiseState(LiveState):
+    ...     last = None
+    ...
+    ...     def observe(self, metrics, next_lr):
+    ...         rose = self.last is not None and metrics["loss"] > self.last
+    ...         self.last = metrics["loss"]
+    ...         if rose:
+    ...             self.scale *= 0.5
+    ...             return None, "halve_on_rise"
+    ...         return None, None
+    >>> class HalveOnRise(Policy):
+    ...     _live_class = _HalveOnRiseState
+    ...     _parameter_constraints = {"schedule": "no_validation", "monitor": [str]}
+    ...
+    ...     def __init__(self, schedule=Constant(), monitor="loss"):
+    ...         self.schedule = schedule
+    ...         self.monitor = monitor
+    >>> state = HalveOnRise().bind(Constant())
+    >>> state.observe({"loss": 1.0}, 0.1), state.observe({"loss": 2.0}, 0.1)
+    ((None, None), (None, 'halve_on_rise'))
+    >>> state(0)
+    0.5
     """
 
     #: Whether ``observe`` may ask the engine to undo the epoch just taken.
@@ -105,18 +145,62 @@ class LiveState(Schedule):
     def _restarts(self, t, horizon):
         return restarts_of(self.base, t, horizon)
 
+    def observe(self, metrics, next_lr):
+        """React to an accepted epoch.
+
+        Parameters
+        ----------
+        metrics : dict
+            ``'loss'``: the training objective at the end of the epoch;
+            ``'val_score'``: the score on the held-out rows, or None.
+        next_lr : float
+            The rate the next step takes if nothing changes.
+
+        Returns
+        -------
+        decision : {None, 'stop', 'reject'}
+            Go on, end the fit, or undo the epoch (only with ``may_reject``).
+        kind : str or None
+            The kind of change made, as ``lr_events_`` records it; None when
+            nothing changed.
+        """
+        raise NotImplementedError
+
     def new_data(self, metrics):
-        """A ``partial_fit`` stream brings a new chunk; ``metrics`` are at the current weights.
+        """Hear that a ``partial_fit`` stream brings a new chunk.
 
         A chunk's losses are not comparable with an earlier chunk's. Policies
         that compare each epoch with the one before (BoldDriver) compare with
         this instead; those that track the best value over many epochs keep it.
+
+        Parameters
+        ----------
+        metrics : dict
+            The metrics of the current weights on the new chunk.
         """
 
     def settle(self, decision):
-        """The decision the epoch ended with, all policies heard (an undo overrides a stop)."""
+        """Hear the decision the epoch ended with, all policies heard.
+
+        Parameters
+        ----------
+        decision : {None, 'stop', 'reject'}
+            The strongest decision of all policies (an undo overrides a stop).
+        """
 
     def metric(self, metrics):
+        """Give the value of the metric the policy monitors.
+
+        Parameters
+        ----------
+        metrics : dict
+            The epoch's metrics (see :meth:`observe`).
+
+        Returns
+        -------
+        value : float
+            ``metrics[policy.monitor]``.
+        """
         value = metrics.get(self.policy.monitor)
         if value is None:
             raise ValueError(
