@@ -148,13 +148,14 @@ def _canonical_order(X, y, sample_weight, classes):
     if new_group.all():
         return order
     target = np.searchsorted(classes, y) if classes is not None else y
-    weight = np.zeros(1) if sample_weight is None else sample_weight
-    weight = np.broadcast_to(weight, key.shape)
-    return _order_ties(X, target, weight, order, new_group)
+    return _order_ties(X, target, sample_weight, order, new_group)
 
 
 def _order_ties(X, target, weight, order, new_group):
-    """Order rows of equal keys canonically (``new_group``: where the keys in ``order`` change)."""
+    """Order rows of equal keys canonically (``new_group``: where the keys in ``order`` change).
+
+    ``weight`` is None when every row weighs the same.
+    """
     group = np.cumsum(new_group) - 1
     starts = np.flatnonzero(new_group)
     sizes = np.diff(np.append(starts, len(order)))
@@ -168,7 +169,13 @@ def _order_ties(X, target, weight, order, new_group):
         differs = (values[1:] != values[:-1]).any(axis=1)
     distinct = differs & ~new_group[tied[1:]]  # a group's first row starts afresh
     by_group = group[tied]
-    within = np.lexsort((weight[rows], target[rows], by_group))
+    weights = () if weight is None else (weight[rows],)
+    if not weights and np.issubdtype(target.dtype, np.integer):
+        # Class indices alone: one integer key, nearly sorted already.
+        n_targets = int(target.max()) + 1
+        within = np.argsort(by_group * n_targets + target[rows], kind="stable")
+    else:
+        within = np.lexsort((*weights, target[rows], by_group))
     if distinct.any():
         # Distinct rows of one key (rare): their groups go by the rows' values
         # too, whole groups, so they keep their places.
@@ -178,7 +185,8 @@ def _order_ties(X, target, weight, order, new_group):
             # The columns stored in these rows only: the others are 0 in all.
             values = sp.csr_matrix(values)
             values = values[:, np.unique(values.indices)].toarray()
-        keys = (weight[rows[sub]], target[rows[sub]], *values.T[::-1], by_group[sub])
+        weights = () if weight is None else (weight[rows[sub]],)
+        keys = (*weights, target[rows[sub]], *values.T[::-1], by_group[sub])
         within[sub] = sub[np.lexsort(keys)]
     order = order.copy()
     order[tied] = rows[within]
