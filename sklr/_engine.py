@@ -393,7 +393,7 @@ class Engine:
             if why is None:
                 self.best_loss = min(self.best_loss, end_loss)
                 return lrs, (loss, end_loss), before
-            tried.append(float(lrs.max()))
+            tried.append((float(lrs[0]), float(lrs.max())))
             shrink = _FIRST_SHRINK if len(tried) == 1 else _NEXT_SHRINK
             if self.on_divergence == "raise" or self.shrink * shrink < MIN_SHRINK:
                 raise DivergenceError(self._divergence_message(tried, why, n_steps))
@@ -479,13 +479,15 @@ class Engine:
         )
 
     def _divergence_message(self, tried, why, n_steps):
-        rates = ", ".join(f"{v:.3g}" for v in tried)
+        """``tried``: the (first, highest) rate of the steps of each try."""
         if n_steps == 1:
             where = f"at step {self.t} (epoch {self.n_iter + 1})"
+            rates = ", ".join(f"{first:.3g}" for first, _ in tried)
             what = f"Learning rates tried for this step: {rates}"
         else:  # divergence is checked at the end of each epoch
             where = f"in epoch {self.n_iter + 1} (steps {self.t} to {self.t + n_steps - 1})"
-            what = f"Highest learning rates of its steps, tried: {rates}"
+            rates = ", ".join(f"{first:.3g} (highest {top:.3g})" for first, top in tried)
+            what = f"Learning rates tried for its first step: {rates}"
         return (
             f"Training diverged {where}: {why}. {what}. "
             "Scale the input (e.g. StandardScaler) or lower lr"

@@ -605,3 +605,15 @@ def test_rows_whose_projections_overflow_go_by_their_values(sparse):
         outs.append(out.toarray() if sparse else out)
     np.testing.assert_array_equal(outs[0], outs[1])
     np.testing.assert_array_equal(outs[0], outs[2])
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.float64])
+def test_regression_targets_of_tied_rows_keep_every_row(dtype):
+    """Integer targets of any sign order ties as float ones do (targets are not class indices)."""
+    X = np.array([[1.0, 0.0], [1.0, 1e-20]] * 2 + [[2.0, 0.0]] * 3)
+    y = np.array([5, 5, 5, 5, -10, -10, -10], dtype=dtype)
+    for given in (np.arange(7), np.arange(7)[::-1]):
+        out, target, _ = _sgd.frequency_rows(X[given], y[given], None, None)
+        assert sorted(target.tolist()) == sorted(y.tolist())
+        np.testing.assert_array_equal(target, _sgd.frequency_rows(X, y.astype(float), None)[1])
+        np.testing.assert_array_equal(out, _sgd.frequency_rows(X, y.astype(float), None)[0])

@@ -503,7 +503,7 @@ CASES = [
         sgd,
         lambda est: est.partial_fit(X, Y, classes=[0, 1, 2, 2.5]),
         ValueError,
-        r"classes must hold class labels.*continuous values \[0.0, 1.0, 2.0, 2.5\]",
+        r"classes must list the class labels.*Unknown label type",
         kind="first_pf",
     ),
     case(
@@ -521,15 +521,32 @@ CASES = [
             X, np.array(["a", "b", "c"])[Y], classes=np.array(["a", "b", "c", None], dtype=object)
         ),
         ValueError,
-        "classes holds labels that do not sort together",
+        "classes must list the class labels a stream can contain, all of one kind",
         kind="first_pf",
     ),
+    *[
+        case(
+            f"partial_fit-classes-{name}",
+            lambda classes=classes: LRTuned(SGDClassifier()),
+            lambda est, classes=classes: est.partial_fit(X, Y, classes=classes),
+            ValueError,
+            "classes must list the class labels a stream can contain",
+            kind="first_pf",
+        )
+        for name, classes in [
+            ("2d", np.array([[0, 1], [2, 3]])),
+            ("strings-and-nan", ["a", "b", "c", np.nan]),
+            ("numbers-and-strings", [0, 1, 2, "a"]),
+            ("scalar", 3),
+            ("none-among-ints", [0, 1, 2, None]),
+        ]
+    ],
     case(
         "partial_fit-nan-in-classes",
         sgd,
         lambda est: est.partial_fit(X, Y, classes=[0, 1, 2, np.nan]),
         ValueError,
-        "classes contains NaN or infinity",
+        "classes must list the class labels.*NaN or infinity",
         kind="first_pf",
     ),
     case(
@@ -537,7 +554,7 @@ CASES = [
         mlp,
         lambda est: est.partial_fit(X, Y, classes=[0, 1, 2, 2.5]),
         ValueError,
-        r"classes must hold class labels.*continuous",
+        r"classes must list the class labels.*Unknown label type",
         kind="first_pf",
     ),
     case(
@@ -594,6 +611,14 @@ CASES = [
         then_partial_fit(X, Y, classes=[0, 1, 2, 3]),
         ValueError,
         "differs from the classes of the first partial_fit call",
+        kind="later_pf",
+    ),
+    case(
+        "partial_fit-later-classes-with-none",
+        sgd,
+        then_partial_fit(X, Y, classes=[0, 1, None]),
+        ValueError,
+        "classes must list the class labels a stream can contain",
         kind="later_pf",
     ),
     # prediction

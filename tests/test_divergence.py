@@ -469,4 +469,5 @@ def test_per_batch_divergence_names_the_epoch_and_its_highest_rate():
     )
     with pytest.raises(sklr.DivergenceError, match=r"in epoch 1 \(steps 0 to 19\)") as info:
         est.fit(X, y)
-    assert re.search(r"Highest learning rates of its steps, tried: 100\.", str(info.value))
+    message = str(info.value)
+    assert re.search(r"Learning rates tried for its first step: 0\.001 \(highest 100\)\.", message)

@@ -147,14 +147,18 @@ def _canonical_order(X, y, sample_weight, classes):
     np.not_equal(sorted_key[1:], sorted_key[:-1], out=new_group[1:])
     if new_group.all():
         return order
-    target = np.searchsorted(classes, y) if classes is not None else y
-    return _order_ties(X, target, sample_weight, order, new_group)
+    if classes is None:
+        return _order_ties(X, y, sample_weight, order, new_group)
+    return _order_ties(
+        X, np.searchsorted(classes, y), sample_weight, order, new_group, len(classes)
+    )
 
 
-def _order_ties(X, target, weight, order, new_group):
+def _order_ties(X, target, weight, order, new_group, n_classes=None):
     """Order rows of equal keys canonically (``new_group``: where the keys in ``order`` change).
 
-    ``weight`` is None when every row weighs the same.
+    ``weight`` is None when every row weighs the same; ``n_classes`` is given
+    when ``target`` holds class indices (``0 .. n_classes - 1``).
     """
     group = np.cumsum(new_group) - 1
     starts = np.flatnonzero(new_group)
@@ -170,10 +174,9 @@ def _order_ties(X, target, weight, order, new_group):
     distinct = differs & ~new_group[tied[1:]]  # a group's first row starts afresh
     by_group = group[tied]
     weights = () if weight is None else (weight[rows],)
-    if not weights and np.issubdtype(target.dtype, np.integer):
+    if not weights and n_classes is not None:
         # Class indices alone: one integer key, nearly sorted already.
-        n_targets = int(target.max()) + 1
-        within = np.argsort(by_group * n_targets + target[rows], kind="stable")
+        within = np.argsort(by_group * n_classes + target[rows], kind="stable")
     else:
         within = np.lexsort((*weights, target[rows], by_group))
     if distinct.any():

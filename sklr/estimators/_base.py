@@ -8,7 +8,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, is_classifier
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from .._adapters import AUTO_BATCH_SIZE, adapter_class
@@ -562,21 +562,11 @@ class LRTunedMixin:
                 "classes must be passed on the first call to partial_fit: "
                 "the list of all labels the stream can contain."
             )
-        try:
-            known = labels if classes is None else np.unique(np.asarray(classes))
-        except TypeError as exc:  # say which argument, not numpy's sort
+        known = labels if classes is None else _distinct_classes(classes)
+        if classes is not None and len(known) < 2:
             raise ValueError(
-                "classes holds labels that do not sort together (mixed types, or a "
-                "missing value such as None, NaN or pd.NA among them); pass the "
-                "stream's labels, all of one type."
-            ) from exc
-        if classes is not None and known.size == 0:
-            raise ValueError("classes is empty: list every label the stream can contain.")
-        kind = _label_type(known, "classes")
-        if kind not in ("binary", "multiclass"):
-            raise ValueError(
-                f"classes must hold class labels, the labels y can contain; got {kind} "
-                f"values {known.tolist()[:5]}{' ...' if len(known) > 5 else ''}."
+                f"classes must list at least 2 labels, all those the stream can contain; "
+                f"got {known.tolist()}."
             )
         if len(known) < 2:
             raise ValueError(
@@ -594,9 +584,11 @@ class LRTunedMixin:
     def _check_known_classes(self, labels, classes):
         if not is_classifier(self):
             return
-        if classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+        if classes is None:
+            pass
+        elif not np.array_equal(known := _distinct_classes(classes), self.classes_):
             raise ValueError(
-                f"classes={np.unique(classes).tolist()} differs from the classes of the "
+                f"classes={known.tolist()} differs from the classes of the "
                 f"first partial_fit call {self.classes_.tolist()}."
             )
         unseen = np.setdiff1d(labels, self.classes_)
@@ -629,7 +621,29 @@ class LRTunedMixin:
         return self.estimator_.predict(X)
 
 
-def _label_type(labels, name="y"):
+def _distinct_classes(classes):
+    """The sorted distinct labels of a ``classes=`` argument, checked as ``partial_fit`` does.
+
+    scikit-learn's ``unique_labels`` decides what counts as class labels (one
+    kind of label, one dimension); its errors, and numpy's on labels that do
+    not sort together, are said in terms of ``classes``.
+    """
+    try:
+        values = np.asarray(classes)
+        if values.dtype.kind == "f" and not np.isfinite(values).all():
+            raise ValueError("it contains NaN or infinity; class labels must be finite")
+        known = unique_labels(classes)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"classes must list the class labels a stream can contain, all of one kind "
+            f"(no None, NaN or pd.NA among them): {exc}"
+        ) from exc
+    if known.size == 0:
+        raise ValueError("classes is empty: list every label the stream can contain.")
+    return known
+
+
+def _label_type(labels):
     """scikit-learn's ``type_of_target`` of sorted distinct labels; fast where dtype decides.
 
     Integer and boolean labels, and floats that are all integers, are
@@ -638,14 +652,12 @@ def _label_type(labels, name="y"):
     by it.
     """
     kind = labels.dtype.kind
-    if kind == "f" and not np.isfinite(labels).all():  # (y is checked finite before)
-        raise ValueError(f"{name} contains NaN or infinity; class labels must be finite.")
     if labels.ndim == 1 and kind in "biuf":
         with np.errstate(invalid="ignore"):
             integral = kind != "f" or not np.any(labels != labels.astype(int))
         if integral:
             return "binary" if len(labels) <= 2 else "multiclass"
-    return type_of_target(labels, input_name=name)
+    return type_of_target(labels, input_name="y")
 
 
 def _schedule_hint(name, value, sub):

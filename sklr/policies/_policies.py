@@ -89,7 +89,8 @@ class LiveState(Schedule):
     A new policy is a :class:`Policy` whose ``_live_class`` is a subclass of
     this one with an :meth:`observe` method. The estimator binds a fresh
     state at the start of every fit (``policy.bind(base)``) and calls
-    ``observe`` once per accepted epoch.
+    ``observe`` after every epoch it trains, including one that another
+    policy then undoes (:meth:`settle` tells).
 
     Parameters
     ----------
@@ -105,21 +106,26 @@ class LiveState(Schedule):
 
     Examples
     --------
+    >>> from sklearn.utils._param_validation import StrOptions
     >>> from sklr.policies import LiveState, Policy
     >>> from sklr.schedules import Constant
     >>> class _HalveOnRiseState(LiveState):
     ...     last = None
     ...
     ...     def observe(self, metrics, next_lr):
-    ...         rose = self.last is not None and metrics["loss"] > self.last
-    ...         self.last = metrics["loss"]
+    ...         value = self.metric(metrics)  # the one the policy monitors
+    ...         rose = self.last is not None and value > self.last
+    ...         self.last = value
     ...         if rose:
     ...             self.scale *= 0.5
     ...             return None, "halve_on_rise"
     ...         return None, None
     >>> class HalveOnRise(Policy):
     ...     _live_class = _HalveOnRiseState
-    ...     _parameter_constraints = {"schedule": "no_validation", "monitor": [str]}
+    ...     _parameter_constraints = {
+    ...         "schedule": "no_validation",
+    ...         "monitor": [StrOptions({"loss"})],
+    ...     }
     ...
     ...     def __init__(self, schedule=Constant(), monitor="loss"):
     ...         self.schedule = schedule
@@ -146,7 +152,7 @@ class LiveState(Schedule):
         return restarts_of(self.base, t, horizon)
 
     def observe(self, metrics, next_lr):
-        """React to an accepted epoch.
+        """React to the epoch just trained.
 
         Parameters
         ----------
