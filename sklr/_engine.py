@@ -347,21 +347,8 @@ class Engine:
             self.adapter.restore(before)
             return decision
         self.lr_curve.extend(lrs.tolist())
-        # The schedule's restarts in these steps, before what the policies did
-        # after them.
-        curve = self.lr_curve
-        self.events[policy_events:policy_events] = [
-            self._event_record(
-                "restart",
-                step=int(step),
-                epoch=self.n_iter,
-                lr_before=curve[step - 1],
-                lr_after=curve[step],
-                detail="the schedule starts a new cycle",
-            )
-            for step in self.controller.restarts(self.t, n_steps)
-            if step > 0
-        ]
+        # Before what the policies did after these steps.
+        self.events[policy_events:policy_events] = self._restart_events(n_steps)
         self.t += n_steps
         self.n_iter += 1
         self.loss_curve.append(loss)
@@ -579,6 +566,22 @@ class Engine:
         rows = slice(self.rng.randint(step), None, step)
         X = X[rows].copy() if isinstance(X, np.ndarray) else X[rows]
         return X, y[rows], None if sample_weight is None else sample_weight[rows]
+
+    def _restart_events(self, n_steps):
+        """The schedule's restarts among the ``n_steps`` just added to ``lr_curve``."""
+        curve = self.lr_curve
+        return [
+            self._event_record(
+                "restart",
+                step=int(step),
+                epoch=self.n_iter,
+                lr_before=curve[step - 1],
+                lr_after=curve[step],
+                detail="the schedule starts a new cycle",
+            )
+            for step in self.controller.restarts(self.t, n_steps)
+            if step > 0
+        ]
 
     def _event(self, kind, **fields):
         self.events.append(self._event_record(kind, **fields))

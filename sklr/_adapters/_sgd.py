@@ -138,8 +138,9 @@ def _canonical_order(X, y, sample_weight, classes):
     # Row by row, so equal rows get bit-identical keys wherever they are.
     key = X @ projection if sp.issparse(X) else np.einsum("ij,j->i", X, projection)
     key = np.ascontiguousarray(key, dtype=np.float64)
-    if not np.isfinite(key).all():
-        key[~np.isfinite(key)] = np.inf
+    overflowed = ~np.isfinite(key)
+    if overflowed.any():
+        key[overflowed] = np.inf
     order = _argsort_floats(key)
     sorted_key = key[order]
     new_group = np.empty(len(order), dtype=bool)

@@ -562,8 +562,9 @@ class LRTunedMixin:
                 "classes must be passed on the first call to partial_fit: "
                 "the list of all labels the stream can contain."
             )
-        known = labels if classes is None else _distinct_classes(classes)
-        if classes is not None and len(known) < 2:
+        if classes is None:
+            known = labels
+        elif len(known := _distinct_classes(classes)) < 2:
             raise ValueError(
                 f"classes must list at least 2 labels, all those the stream can contain; "
                 f"got {known.tolist()}."
@@ -584,9 +585,9 @@ class LRTunedMixin:
     def _check_known_classes(self, labels, classes):
         if not is_classifier(self):
             return
-        if classes is None:
-            pass
-        elif not np.array_equal(known := _distinct_classes(classes), self.classes_):
+        if classes is not None and not np.array_equal(
+            known := _distinct_classes(classes), self.classes_
+        ):
             raise ValueError(
                 f"classes={known.tolist()} differs from the classes of the "
                 f"first partial_fit call {self.classes_.tolist()}."
