@@ -481,8 +481,8 @@ class Engine:
             + (
                 "; with on_divergence='rollback' sklr retries at lower rates."
                 if self.on_divergence == "raise"
-                else f"; the rate was shrunk to {MIN_SHRINK:g} of the schedule's "
-                "without a good step."
+                else f"; the rate was shrunk to {self.shrink:.3g} of the schedule's "
+                f"without a good step, and the next shrink would pass {MIN_SHRINK:g}."
             )
         )
 
