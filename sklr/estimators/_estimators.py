@@ -106,6 +106,28 @@ def _has(name):
     return check
 
 
+def _prediction(name, summary, returns):
+    """The method ``name`` of the trained model, shown where the wrapped model has it."""
+
+    def method(self, X):
+        X = self._predict_input(X)
+        return getattr(self.estimator_, name)(X)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"""{summary}
+
+        Parameters
+        ----------
+        X : {{array-like, sparse matrix}} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        {returns}
+        """
+    return available_if(_has(name))(method)
+
+
 class _Delegating:
     """Prediction methods that exist when the wrapped model has them."""
 
@@ -140,57 +162,25 @@ class _Delegating:
         self.coef_ = self.estimator_.coef_
         return self
 
-    @available_if(_has("decision_function"))
-    def decision_function(self, X):
-        """Confidence scores of the trained model (see the wrapped model's method).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+    decision_function = _prediction(
+        "decision_function",
+        "Confidence scores of the trained model (see the wrapped model's method).",
+        """scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
             Signed distance to the decision boundary (binary: of the second
-            class), one column per class otherwise.
-        """
-        X = self._predict_input(X)
-        return self.estimator_.decision_function(X)
-
-    @available_if(_has("predict_proba"))
-    def predict_proba(self, X):
-        """Class probabilities of the trained model (see the wrapped model's method).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Probability of each class, in the order of ``classes_``.
-        """
-        X = self._predict_input(X)
-        return self.estimator_.predict_proba(X)
-
-    @available_if(_has("predict_log_proba"))
-    def predict_log_proba(self, X):
-        """Log of ``predict_proba``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            Log-probability of each class, in the order of ``classes_``.
-        """
-        X = self._predict_input(X)
-        return self.estimator_.predict_log_proba(X)
+            class), one column per class otherwise.""",
+    )
+    predict_proba = _prediction(
+        "predict_proba",
+        "Class probabilities of the trained model (see the wrapped model's method).",
+        """proba : ndarray of shape (n_samples, n_classes)
+            Probability of each class, in the order of ``classes_``.""",
+    )
+    predict_log_proba = _prediction(
+        "predict_log_proba",
+        "Log of ``predict_proba``.",
+        """log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probability of each class, in the order of ``classes_``.""",
+    )
 
 
 class _FlatSGD(_Delegating, LRTunedBase):
