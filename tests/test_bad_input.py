@@ -498,65 +498,39 @@ CASES = [
         r"y contains labels not in classes=.*: \[2\]",
         kind="first_pf",
     ),
-    case(
-        "partial_fit-continuous-classes",
-        sgd,
-        lambda est: est.partial_fit(X, Y, classes=[0, 1, 2, 2.5]),
-        ValueError,
-        r"classes must list the class labels.*Unknown label type",
-        kind="first_pf",
-    ),
-    case(
-        "partial_fit-empty-classes",
-        sgd,
-        lambda est: est.partial_fit(X, Y, classes=[]),
-        ValueError,
-        "classes is empty",
-        kind="first_pf",
-    ),
-    case(
-        "partial_fit-classes-of-strings-and-none",
-        sgd,
-        lambda est: est.partial_fit(
-            X, np.array(["a", "b", "c"])[Y], classes=np.array(["a", "b", "c", None], dtype=object)
-        ),
-        ValueError,
-        "classes must list the class labels a stream can contain, all of one kind",
-        kind="first_pf",
-    ),
     *[
         case(
             f"partial_fit-classes-{name}",
-            lambda classes=classes: LRTuned(SGDClassifier()),
-            lambda est, classes=classes: est.partial_fit(X, Y, classes=classes),
+            make,
+            lambda est, classes=classes, y=y: est.partial_fit(X, y, classes=classes),
             ValueError,
-            "classes must list the class labels a stream can contain",
+            match,
             kind="first_pf",
         )
-        for name, classes in [
-            ("2d", np.array([[0, 1], [2, 3]])),
-            ("strings-and-nan", ["a", "b", "c", np.nan]),
-            ("numbers-and-strings", [0, 1, 2, "a"]),
-            ("scalar", 3),
-            ("none-among-ints", [0, 1, 2, None]),
+        for name, make, y, classes, match in [
+            ("continuous", sgd, Y, [0, 1, 2, 2.5], "classes must list.*Unknown label type"),
+            ("continuous-mlp", mlp, Y, [0, 1, 2, 2.5], "classes must list.*Unknown label type"),
+            ("empty", sgd, Y, [], "classes is empty"),
+            ("nan", sgd, Y, [0, 1, 2, np.nan], "classes must list.*NaN or infinity"),
+            (
+                "strings-and-none",
+                sgd,
+                np.array(["a", "b", "c"])[Y],
+                np.array(["a", "b", "c", None], dtype=object),
+                "classes must list the class labels a stream can contain, all of one kind",
+            ),
+            *[
+                (name, lambda: LRTuned(SGDClassifier()), Y, classes, "classes must list")
+                for name, classes in [
+                    ("2d", np.array([[0, 1], [2, 3]])),
+                    ("strings-and-nan", ["a", "b", "c", np.nan]),
+                    ("numbers-and-strings", [0, 1, 2, "a"]),
+                    ("scalar", 3),
+                    ("none-among-ints", [0, 1, 2, None]),
+                ]
+            ],
         ]
     ],
-    case(
-        "partial_fit-nan-in-classes",
-        sgd,
-        lambda est: est.partial_fit(X, Y, classes=[0, 1, 2, np.nan]),
-        ValueError,
-        "classes must list the class labels.*NaN or infinity",
-        kind="first_pf",
-    ),
-    case(
-        "partial_fit-continuous-classes-mlp",
-        mlp,
-        lambda est: est.partial_fit(X, Y, classes=[0, 1, 2, 2.5]),
-        ValueError,
-        r"classes must list the class labels.*Unknown label type",
-        kind="first_pf",
-    ),
     case(
         "early_stopping-with-partial_fit",
         lambda: sgd(early_stopping=True),
